@@ -1,0 +1,75 @@
+"""Turn a file's bytes into text, whatever encoding it was saved in.
+
+Order: byte-order marks, strict UTF-8 (by far the most common), then charset-normalizer's
+detection for the rest (Latin-1, cp1252, UTF-16 without BOM...). Data that no encoding explains
+cleanly is reported as binary rather than shown as mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from tuireader.articles.errors import SkipFile
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x7fELF",
+    b"\x1f\x8b",
+    b"SQLite format 3",
+)
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode article bytes; raise SkipFile('binary ...') when they are not text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise SkipFile(f"invalid {encoding} text after byte-order mark") from exc
+    if data.startswith(_BINARY_MAGIC):
+        raise SkipFile("binary file")
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    elif _looks_utf16(data):
+        encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    else:
+        raise SkipFile("binary file (contains NUL bytes)")
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding is None:
+        raise SkipFile("binary file or unknown text encoding")
+    try:
+        return data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        # the sample decoded but the whole file does not: keep what is readable
+        return data.decode(best.encoding, errors="replace")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 text without a BOM has NULs in every other byte (for mostly-Latin text)."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half

@@ -1,0 +1,11 @@
+"""Why a file was not turned into an article."""
+
+from __future__ import annotations
+
+
+class SkipFile(Exception):  # noqa: N818 - it is a verdict, not a failure
+    """Raised by a parser for a file that is not an article (binary, empty, too big...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

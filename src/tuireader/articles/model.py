@@ -1,0 +1,125 @@
+"""The Article record every other part of tuireader consumes.
+
+Parsers produce `ParsedFields` (what a file says about itself); `build_article` adds the
+identity fields (id, path, fingerprint, word count) so every parser gets them the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+FORMATS = ("text", "markdown", "html")
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True)
+class ParsedFields:
+    """What a parser extracted from one file's bytes (identity fields come later)."""
+
+    title: str
+    body: str
+    author: str | None = None
+    date: datetime | None = None
+    tags: tuple[str, ...] = ()
+    url: str | None = None
+    summary: str = ""
+    site: str | None = None
+    source: str | None = None  # Markdown source, kept so the reader can render it
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of the library: metadata plus its clean reading text."""
+
+    id: str
+    path: str  # POSIX path relative to the library root
+    format: str
+    title: str
+    author: str | None
+    date: datetime | None
+    tags: tuple[str, ...]
+    url: str | None
+    summary: str
+    body: str
+    words: int
+    fingerprint: str
+    site: str | None = None
+    source: str | None = field(default=None, repr=False)
+
+    def to_dict(self, *, with_body: bool = False) -> dict[str, Any]:
+        """A JSON-ready mapping (dates as ISO 8601)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "path": self.path,
+            "format": self.format,
+            "title": self.title,
+            "author": self.author,
+            "date": self.date.isoformat() if self.date else None,
+            "tags": list(self.tags),
+            "url": self.url,
+            "site": self.site,
+            "summary": self.summary,
+            "words": self.words,
+            "fingerprint": self.fingerprint,
+        }
+        if with_body:
+            data["body"] = self.body
+            data["source"] = self.source
+        return data
+
+
+def article_id(relpath: str) -> str:
+    """A short id that is stable for a path (10 hex digits of its SHA-1)."""
+    return hashlib.sha1(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+
+
+def normalise_for_fingerprint(body: str) -> str:
+    """Body text reduced to what survives re-saving: NFC, case-folded, single spaces."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", body)).strip().casefold()
+
+
+def fingerprint(body: str) -> str:
+    """Hash of the normalised body, so annotations can follow a file that moved."""
+    data = normalise_for_fingerprint(body).encode("utf-8", "surrogateescape")
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def make_summary(body: str, limit: int = 240) -> str:
+    """First paragraph, shortened at a word boundary."""
+    first = body.strip().split("\n\n", 1)[0] if body.strip() else ""
+    first = _WS.sub(" ", first).strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def build_article(relpath: str, fmt: str, fields: ParsedFields) -> Article:
+    """Combine a parser's fields with the identity every article needs."""
+    return Article(
+        id=article_id(relpath),
+        path=relpath,
+        format=fmt,
+        title=fields.title,
+        author=fields.author or None,
+        date=fields.date,
+        tags=tuple(dict.fromkeys(t for t in fields.tags if t)),
+        url=fields.url or None,
+        summary=fields.summary or make_summary(fields.body),
+        body=fields.body,
+        words=count_words(fields.body),
+        fingerprint=fingerprint(fields.body),
+        site=fields.site or None,
+        source=fields.source,
+    )

@@ -1,0 +1,183 @@
+"""Plain-text news articles (.txt).
+
+Shapes handled, all seen in real collections:
+- title line, blank line, paragraphs (the BBC corpus);
+- the same with a trailer: a byline line and a date line ("Tyler Durden" /
+  "Sun, 03/19/2023 – 13:00"), which become author and date and leave the body;
+- an e-mail-style header block (Subject:, From:, Date:) instead of a title line;
+- a "By NAME" line under the title.
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import parseaddr
+
+from tuireader.articles.dates import parse_date
+from tuireader.articles.model import ParsedFields
+from tuireader.articles.textnorm import join_paragraphs, normalise_text, reflow, split_paragraphs
+
+_HEADER = re.compile(r"^([A-Za-z][A-Za-z-]{1,30}):[ \t]*(.*)$")
+_KNOWN_HEADERS = {
+    "subject",
+    "title",
+    "from",
+    "author",
+    "by",
+    "date",
+    "to",
+    "cc",
+    "newsgroups",
+    "message-id",
+    "organization",
+    "url",
+    "link",
+    "source",
+    "tags",
+    "keywords",
+    "summary",
+    "lines",
+    "reply-to",
+    "sender",
+}
+_BYLINE = re.compile(r"^(?:by|written by|words by)[:\s]+(.+)$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*$|^(?:de|van|von|der|da|di|la|le|al|bin)$")
+
+
+def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
+    """Parse a plain-text article (already decoded)."""
+    text = normalise_text(text)
+    blocks = split_paragraphs(text)
+    headers: dict[str, str] = {}
+    if blocks and _is_header_block(blocks[0]):
+        headers = _read_headers(blocks.pop(0))
+
+    title = headers.get("subject") or headers.get("title") or ""
+    if not title and blocks:
+        first = blocks[0].split("\n")
+        title = first[0]
+        rest = "\n".join(first[1:]).strip()
+        blocks = ([rest] if rest else []) + blocks[1:]
+    author = _author_from_header(headers.get("from") or headers.get("author") or headers.get("by"))
+    date = parse_date(headers["date"]) if "date" in headers else None
+
+    if blocks and (match := _BYLINE.match(blocks[0])) and "\n" not in blocks[0]:
+        author = author or _strip_trailing_date(match.group(1))
+        date = date or _date_after_byline(match.group(1))
+        blocks = blocks[1:]
+
+    blocks, trailer_author, trailer_date = _take_trailer(blocks)
+    author = author or trailer_author
+    date = date or trailer_date
+
+    tags = tuple(t.strip() for t in re.split(r"[,;]", headers.get("tags", "")) if t.strip())
+    tags = tags or tuple(
+        t.strip() for t in re.split(r"[,;]", headers.get("keywords", "")) if t.strip()
+    )
+    body = join_paragraphs([reflow(b) for b in blocks])
+    return ParsedFields(
+        title=title.strip() or fallback_title,
+        body=body,
+        author=author or None,
+        date=date,
+        tags=tags,
+        url=headers.get("url") or headers.get("link") or headers.get("source") or None,
+        summary=headers.get("summary", ""),
+    )
+
+
+def _is_header_block(block: str) -> bool:
+    lines = block.split("\n")
+    matches = [_HEADER.match(line) for line in lines]
+    if not all(matches):
+        return False
+    names = {m.group(1).lower() for m in matches if m}
+    return bool(names & {"subject", "title", "from", "date"}) and names <= _KNOWN_HEADERS | {
+        n for n in names if n.startswith("x-")
+    }
+
+
+def _read_headers(block: str) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for line in block.split("\n"):
+        match = _HEADER.match(line)
+        if match:
+            headers.setdefault(match.group(1).lower(), match.group(2).strip())
+    return headers
+
+
+def _author_from_header(value: str | None) -> str | None:
+    if not value:
+        return None
+    name, address = parseaddr(value)
+    return name or address or value
+
+
+def _strip_trailing_date(text: str) -> str:
+    for sep in ("|", " - ", " – ", " — ", ","):
+        head, _, tail = text.partition(sep)
+        if tail and parse_date(tail.strip()):
+            return head.strip()
+    return text.strip()
+
+
+def _date_after_byline(text: str):
+    for sep in ("|", " - ", " – ", " — ", ","):
+        _, _, tail = text.partition(sep)
+        if tail and (date := parse_date(tail.strip())):
+            return date
+    return None
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 5
+        and len(line) <= 60
+        and not line.endswith((".", "!", "?", ":", ";"))
+        and all(_NAME_WORD.match(w) for w in words)
+    )
+
+
+def _take_trailer(blocks: list[str]):
+    """Remove a closing byline/date pair (in one block or two) and return them."""
+    if len(blocks) < 2:
+        return blocks, None, None
+    tail_lines: list[str] = []
+    used = 0
+    for block in reversed(blocks[-2:]):
+        lines = block.split("\n")
+        if len(lines) > 3 or any(len(line) > 80 for line in lines):
+            break
+        tail_lines = lines + tail_lines
+        used += 1
+        if len(tail_lines) >= 2:
+            break
+    author = date = None
+    consumed = 0
+    if tail_lines and (date := parse_date(tail_lines[-1])):
+        consumed = 1
+        rest = tail_lines[:-1]
+        if rest:
+            candidate = rest[-1]
+            match = _BYLINE.match(candidate)
+            if match:
+                author, consumed = match.group(1).strip(), 2
+            elif _looks_like_name(candidate):
+                author, consumed = candidate, 2
+    elif tail_lines and (match := _BYLINE.match(tail_lines[-1])) and len(tail_lines[-1]) < 60:
+        author, consumed = match.group(1).strip(), 1
+    if not consumed:
+        return blocks, None, None
+    # drop exactly the consumed lines from the end of the last `used` blocks
+    remaining = [*blocks]
+    while consumed:
+        lines = remaining[-1].split("\n")
+        take = min(consumed, len(lines))
+        lines = lines[:-take]
+        consumed -= take
+        if lines:
+            remaining[-1] = "\n".join(lines)
+        else:
+            remaining.pop()
+    return remaining, author, date

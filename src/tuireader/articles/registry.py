@@ -1,0 +1,85 @@
+"""Which parser reads which file: by extension first, then by sniffing the content.
+
+`parse_bytes` is a pure function of (relative path, bytes), so it can run in worker
+processes and be tested without touching the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+from tuireader.articles.decode import decode_bytes
+from tuireader.articles.errors import SkipFile
+from tuireader.articles.model import Article, ParsedFields, build_article
+
+MAX_BYTES = 20 * 1024 * 1024
+
+EXTENSIONS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+
+
+def is_article_file(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in EXTENSIONS
+
+
+def sniff_format(relpath: str, text: str) -> str:
+    """The format by extension, corrected when the content clearly says otherwise."""
+    fmt = EXTENSIONS.get(PurePosixPath(relpath).suffix.lower(), "text")
+    head = text[:1024].lstrip().lower()
+    if fmt == "text" and head.startswith(("<!doctype html", "<html")):
+        return "html"
+    if fmt == "text" and head.startswith(("---\n", "+++\n")) and "\ntitle" in text[:2048].lower():
+        return "markdown"
+    return fmt
+
+
+def _parser(fmt: str) -> Callable[..., ParsedFields]:
+    if fmt == "markdown":
+        from tuireader.articles.markdown import parse_markdown
+
+        return parse_markdown
+    if fmt == "html":
+        from tuireader.articles.html import parse_html
+
+        return parse_html
+    from tuireader.articles.plaintext import parse_text
+
+    return parse_text
+
+
+def parse_bytes(relpath: str, data: bytes) -> Article:
+    """Parse one file's bytes into an Article, or raise SkipFile with the reason."""
+    if len(data) > MAX_BYTES:
+        raise SkipFile(f"too large ({len(data) / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+    if not data.strip():
+        raise SkipFile("empty file")
+    text = decode_bytes(data)
+    if not text.strip():
+        raise SkipFile("empty file")
+    fmt = sniff_format(relpath, text)
+    name = PurePosixPath(relpath).name
+    fallback = PurePosixPath(relpath).stem.replace("-", " ").replace("_", " ").strip() or name
+    parser = _parser(fmt)
+    kwargs: dict[str, str] = {"fallback_title": fallback}
+    if fmt == "markdown":
+        kwargs["filename"] = name
+    try:
+        fields = parser(text, **kwargs)
+    except SkipFile:
+        raise
+    except RecursionError as exc:
+        raise SkipFile("too deeply nested to parse") from exc
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a scan
+        raise SkipFile(f"could not parse {fmt}: {type(exc).__name__}: {exc}"[:200]) from exc
+    if not fields.body.strip():
+        raise SkipFile("no article text found")
+    return build_article(relpath, fmt, fields)

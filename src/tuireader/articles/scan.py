@@ -1,0 +1,114 @@
+"""Walk a library folder: every article file, parsed, or skipped with a reason.
+
+The walk itself (`walk_library`) only lists and stats files, so the catalog can compare a big
+library with what it knows at the cost of a directory listing. Hidden folders and files are
+ignored, symlinked folders are followed once (loops are safe).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from tuireader.articles.errors import SkipFile
+from tuireader.articles.model import Article
+from tuireader.articles.registry import MAX_BYTES, is_article_file, parse_bytes
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A candidate article file as the walk saw it."""
+
+    relpath: str
+    abspath: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that is not an article, and why."""
+
+    path: str
+    reason: str
+
+
+def display_path(relpath: str) -> str:
+    """A path safe to print: undecodable bytes and control characters made visible."""
+    text = relpath.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def walk_library(root: Path) -> Iterator[FileEntry]:
+    """Yield every article file under root (sorted for stable order), with its stat."""
+    root = Path(root)
+    seen_dirs: set[tuple[int, int]] = set()
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        directory, prefix = stack.pop()
+        try:
+            st = os.stat(directory)
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            continue
+        seen_dirs.add(key)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith((".", "~")) or entry.name.endswith((".tmp", ".swp")):
+                continue
+            rel = f"{prefix}{entry.name}"
+            try:
+                if entry.is_dir(follow_symlinks=True):
+                    subdirs.append((entry.path, rel + "/"))
+                    continue
+                if not is_article_file(entry.name) or not entry.is_file(follow_symlinks=True):
+                    continue
+                stat = entry.stat(follow_symlinks=True)
+            except OSError:
+                continue
+            yield FileEntry(rel, entry.path, stat.st_size, stat.st_mtime_ns)
+        stack.extend(reversed(subdirs))
+
+
+def parse_entry(entry: FileEntry) -> Article | Skipped:
+    """Read and parse one file; every failure becomes a Skipped with a reason."""
+    if entry.size > MAX_BYTES:
+        return Skipped(entry.relpath, f"too large ({entry.size / 1e6:.1f} MB > 20 MB)")
+    try:
+        with open(entry.abspath, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except PermissionError:
+        return Skipped(entry.relpath, "permission denied")
+    except OSError as exc:
+        return Skipped(entry.relpath, f"unreadable: {exc.strerror or exc}")
+    try:
+        return parse_bytes(entry.relpath, data)
+    except SkipFile as exc:
+        return Skipped(entry.relpath, exc.reason)
+
+
+def parse_entries(entries: Iterable[FileEntry], *, processes: int = 1) -> Iterator[Article | Skipped]:
+    """Parse entries, in worker processes (spawned, never forked) for large batches."""
+    entries = list(entries)
+    if processes <= 1 or len(entries) < 200:
+        for entry in entries:
+            yield parse_entry(entry)
+        return
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        yield from pool.map(parse_entry, entries, chunksize=64)
+
+
+def scan_library(root: Path, *, processes: int = 1) -> Iterator[Article | Skipped]:
+    """Every article under root, parsed, or skipped with a reason; never raises per file."""
+    yield from parse_entries(walk_library(root), processes=processes)

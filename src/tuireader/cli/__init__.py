@@ -1,0 +1,68 @@
+"""The `tuireader` command: the reader with no sub-command, scripting commands otherwise.
+
+Only `tuireader` with no command imports the TUI (and so Textual); every other command runs
+on the headless core.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tuireader import __version__
+from tuireader.cli import annotation_cmds, library_cmds, search_cmds
+from tuireader.cli.context import AppContext, CliError
+from tuireader.config import ConfigError
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "library",
+    metavar="PATH",
+    type=click.Path(file_okay=False),
+    help="Library folder (default: $TUIREADER_LIBRARY, config, ./library, data dir).",
+)
+@click.version_option(__version__, prog_name="tuireader")
+@click.pass_context
+def cli(ctx: click.Context, library: str | None) -> None:
+    """A terminal reader for article collections: search, read, highlight, export.
+
+    With no command, opens the reader.
+    """
+    app = AppContext(library_option=library)
+    ctx.obj = app
+    if ctx.invoked_subcommand is None:
+        from tuireader.tui.launch import launch
+
+        launch(app)
+
+
+library_cmds.register(cli)
+search_cmds.register(cli)
+annotation_cmds.register(cli)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: clean one-line errors, no tracebacks (exit 1), usage errors exit 2."""
+    try:
+        cli.main(args=argv, prog_name="tuireader", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ConfigError as exc:
+        click.echo(f"tuireader: config error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, no traceback
+        click.echo(f"tuireader: error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)

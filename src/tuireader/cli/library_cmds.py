@@ -1,0 +1,66 @@
+"""`tuireader list` and `tuireader show`."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from tuireader.cli.context import AppContext, CliError, pass_app
+from tuireader.cli.output import console, echo_json, safe, warn_skipped
+from tuireader.library import ArticleNotFound
+from tuireader.textsafe import clean_text
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_app
+def list_cmd(app: AppContext, as_json: bool) -> None:
+    """List every article in the library."""
+    articles = sorted(
+        app.library.articles(), key=lambda a: (a.date is None, -(a.date.timestamp() if a.date else 0), a.title)
+    )
+    warn_skipped(app.library.skipped)
+    if as_json:
+        echo_json([a.to_dict() for a in articles])
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("id", "date", "title", "author", "format", "words"):
+        table.add_column(column, no_wrap=column != "title", justify="right" if column == "words" else "left")
+    for a in articles:
+        table.add_row(
+            Text(a.id),
+            Text(a.date.date().isoformat() if a.date else ""),
+            Text(safe(a.title)),
+            Text(safe(a.author)),
+            Text(a.format),
+            Text(str(a.words)),
+        )
+    console().print(table)
+
+
+@click.command("show")
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object with every field.")
+@pass_app
+def show_cmd(app: AppContext, article: str, as_json: bool) -> None:
+    """Show one article (ARTICLE is an id or a path)."""
+    try:
+        found = app.library.get(article)
+    except ArticleNotFound as exc:
+        raise CliError(str(exc)) from exc
+    if as_json:
+        echo_json(found.to_dict(with_body=True))
+        return
+    out = console()
+    out.print(Text(safe(found.title), style="bold"))
+    meta = [safe(found.author), found.date.date().isoformat() if found.date else "", safe(found.url)]
+    out.print(Text(" · ".join(m for m in meta if m), style="dim"))
+    out.print(Text(f"{found.path} · {found.format} · {found.words} words · id {found.id}", style="dim"))
+    out.print()
+    out.print(Text(clean_text(found.body)))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(list_cmd)
+    group.add_command(show_cmd)

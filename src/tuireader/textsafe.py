@@ -1,0 +1,48 @@
+"""Make untrusted text inert: no terminal escape sequences, no control characters.
+
+Article text and metadata come from arbitrary files. Everything shown in a terminal (CLI or
+TUI) passes through `clean_text`/`clean_line`, so an OSC 52 clipboard write, a title-setting
+sequence or a cursor movement hidden in a file can never reach the terminal. Parsers clean
+at the source too, so the index, exports and annotations only ever hold inert text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Complete escape sequences first (7-bit ESC forms and their 8-bit C1 equivalents), so their
+# parameters disappear with them instead of being left behind as visible garbage.
+_SEQUENCES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[\x20-/]*[@-~]?          # CSI ... final
+  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?   # OSC ... BEL/ST
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS/SOS/PM/APC ... ST
+  | \x1b[\x20-/]*[0-~]?                           # other ESC sequences (charset, keypad...)
+    """,
+    re.VERBOSE,
+)
+# C0 controls except TAB and LF, DEL, C1 controls, bidi embeddings/overrides/isolates
+# (they reorder what the reader sees: "Trojan Source"), and invisible zero-width marks that
+# hide text from search. ZWJ/ZWNJ stay: emoji sequences and several scripts need them.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def clean_text(text: str) -> str:
+    """Remove escape sequences and control characters; keep newlines and tabs."""
+    if not text:
+        return text
+    text = _LINE_BREAKS.sub("\n", text)
+    if "\x1b" in text or any("\x80" <= ch <= "\x9f" for ch in text):
+        text = _SEQUENCES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """Like `clean_text`, for one-line fields (titles, authors, tags): newlines become spaces."""
+    if not text:
+        return ""
+    text = clean_text(text).replace("\t", " ").replace("\n", " ")
+    return re.sub(r" {2,}", " ", text).strip()

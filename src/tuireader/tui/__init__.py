@@ -1,0 +1,1 @@
+"""The Textual reader, on top of the headless core."""

@@ -6,6 +6,7 @@ listing with a cached one without changing this interface.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tuireader.articles.model import Article
 from tuireader.articles.scan import FileEntry, Skipped, parse_entry, scan_library, walk_library
 
 
-class ArticleNotFound(LookupError):  # noqa: N818
+class ArticleNotFound(LookupError):
     """No article matches the id or path the user gave."""
 
 
@@ -40,10 +41,8 @@ class Library:
         """An article by id, by path relative to the library, or by a path on disk."""
         ref_path = Path(ref)
         if ref_path.is_absolute() or ref_path.exists():
-            try:
+            with contextlib.suppress(ValueError):
                 ref = ref_path.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
         for article in self.articles():
             if ref in (article.id, article.path):
                 return article

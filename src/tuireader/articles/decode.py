@@ -50,19 +50,68 @@ def decode_bytes(data: bytes) -> str:
     elif _looks_utf16(data):
         encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
-            pass
+            text = ""
+        if _mostly_text(text):
+            return text
+        raise SkipFile("binary file (contains NUL bytes)")
     else:
         raise SkipFile("binary file (contains NUL bytes)")
-    best = from_bytes(data[:200_000]).best()
+    if _mostly_ascii(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    best = _best_guess(data[:200_000])
     if best is None or best.encoding is None:
         raise SkipFile("binary file or unknown text encoding")
     try:
-        return data.decode(best.encoding)
+        text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         # the sample decoded but the whole file does not: keep what is readable
-        return data.decode(best.encoding, errors="replace")
+        text = data.decode(best.encoding, errors="replace")
+    if not _mostly_text(text):
+        raise SkipFile("binary file or unknown text encoding")
+    return text
+
+
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _best_guess(sample: bytes):
+    """charset-normalizer's pick, but cp1252 wins ties: short Western text scores the same
+    in several single-byte code pages, and cp1252 is by far the likeliest of them."""
+    matches = list(from_bytes(sample))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        if (
+            match.encoding in _WESTERN
+            and match.chaos <= best.chaos + 0.01
+            and match.coherence >= best.coherence - 0.05
+        ):
+            return match
+    return best
+
+
+def _mostly_ascii(data: bytes) -> bool:
+    """Latin-script text that is not UTF-8 is nearly all ASCII with a few accented bytes;
+    there, cp1252 (a superset of Latin-1's printable range) is the right reading, while
+    charset detection on so few clues often guesses a Central European or CJK code page."""
+    sample = data[:200_000]
+    high = sum(1 for b in sample if b >= 0x80)
+    return high <= len(sample) * 0.05
+
+
+def _mostly_text(text: str) -> bool:
+    """Real text is overwhelmingly printable characters and ordinary whitespace."""
+    sample = text[:20_000]
+    if not sample:
+        return False
+    odd = sum(1 for ch in sample if not (ch.isprintable() or ch in "\n\r\t"))
+    return odd <= len(sample) * 0.02
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -72,4 +121,4 @@ def _looks_utf16(data: bytes) -> bool:
         return False
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
-    return max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half
+    return max(even, odd) > 0.7 * half and min(even, odd) < 0.05 * half

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class SkipFile(Exception):  # noqa: N818 - it is a verdict, not a failure
+class SkipFile(Exception):
     """Raised by a parser for a file that is not an article (binary, empty, too big...)."""
 
     def __init__(self, reason: str) -> None:

@@ -38,7 +38,9 @@ class _SafeYamlHandler(YAMLHandler):
         return yaml.safe_load(fm)
 
 
-def parse_markdown(text: str, *, filename: str = "", fallback_title: str = "Untitled") -> ParsedFields:
+def parse_markdown(
+    text: str, *, filename: str = "", fallback_title: str = "Untitled"
+) -> ParsedFields:
     """Parse a Markdown article (already decoded)."""
     text = text.lstrip("\ufeff")
     metadata, content = _split_front_matter(text)
@@ -82,7 +84,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     try:
         metadata, content = frontmatter.parse(stripped, handler=handler)
-    except Exception:  # noqa: BLE001 - any broken front matter: read the note without it
+    except Exception:
         return {}, _drop_front_matter(stripped, handler.START_DELIMITER)
     return (metadata if isinstance(metadata, dict) else {}), content
 
@@ -119,14 +121,18 @@ def _str_list(value: object) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
     if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if isinstance(v, str | int | float) and str(v).strip()]
+        return [
+            str(v).strip() for v in value if isinstance(v, str | int | float) and str(v).strip()
+        ]
     return []
 
 
 def _meta_date(metadata: dict[str, Any]) -> datetime | None:
     for key in ("date", "published", "pubDate", "created", "updated", "lastmod"):
         if key in metadata:
-            date = parse_date(metadata[key] if not isinstance(metadata[key], int) else str(metadata[key]))
+            date = parse_date(
+                metadata[key] if not isinstance(metadata[key], int) else str(metadata[key])
+            )
             if date:
                 return date
     return None

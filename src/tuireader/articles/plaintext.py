@@ -144,13 +144,11 @@ def _take_trailer(blocks: list[str]):
     if len(blocks) < 2:
         return blocks, None, None
     tail_lines: list[str] = []
-    used = 0
     for block in reversed(blocks[-2:]):
         lines = block.split("\n")
         if len(lines) > 3 or any(len(line) > 80 for line in lines):
             break
         tail_lines = lines + tail_lines
-        used += 1
         if len(tail_lines) >= 2:
             break
     author = date = None
@@ -169,7 +167,7 @@ def _take_trailer(blocks: list[str]):
         author, consumed = match.group(1).strip(), 1
     if not consumed:
         return blocks, None, None
-    # drop exactly the consumed lines from the end of the last `used` blocks
+    # drop exactly the consumed lines from the end of the last blocks
     remaining = [*blocks]
     while consumed:
         lines = remaining[-1].split("\n")

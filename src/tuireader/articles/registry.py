@@ -78,7 +78,7 @@ def parse_bytes(relpath: str, data: bytes) -> Article:
         raise
     except RecursionError as exc:
         raise SkipFile("too deeply nested to parse") from exc
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a scan
+    except Exception as exc:
         raise SkipFile(f"could not parse {fmt}: {type(exc).__name__}: {exc}"[:200]) from exc
     if not fields.body.strip():
         raise SkipFile("no article text found")

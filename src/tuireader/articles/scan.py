@@ -98,7 +98,9 @@ def parse_entry(entry: FileEntry) -> Article | Skipped:
         return Skipped(entry.relpath, exc.reason)
 
 
-def parse_entries(entries: Iterable[FileEntry], *, processes: int = 1) -> Iterator[Article | Skipped]:
+def parse_entries(
+    entries: Iterable[FileEntry], *, processes: int = 1
+) -> Iterator[Article | Skipped]:
     """Parse entries, in worker processes (spawned, never forked) for large batches."""
     entries = list(entries)
     if processes <= 1 or len(entries) < 200:

@@ -12,7 +12,7 @@ import click
 
 from tuireader import __version__
 from tuireader.cli import annotation_cmds, library_cmds, search_cmds
-from tuireader.cli.context import AppContext, CliError
+from tuireader.cli.context import AppContext
 from tuireader.config import ConfigError
 
 
@@ -63,6 +63,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - the contract: one line, no traceback
+    except Exception as exc:
         click.echo(f"tuireader: error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)

@@ -17,7 +17,7 @@ class CliError(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"tuireader: {self.format_message()}", err=True)
 
 

@@ -18,7 +18,8 @@ from tuireader.textsafe import clean_text
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """List every article in the library."""
     articles = sorted(
-        app.library.articles(), key=lambda a: (a.date is None, -(a.date.timestamp() if a.date else 0), a.title)
+        app.library.articles(),
+        key=lambda a: (a.date is None, -(a.date.timestamp() if a.date else 0), a.title),
     )
     warn_skipped(app.library.skipped)
     if as_json:
@@ -26,7 +27,9 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("id", "date", "title", "author", "format", "words"):
-        table.add_column(column, no_wrap=column != "title", justify="right" if column == "words" else "left")
+        table.add_column(
+            column, no_wrap=column != "title", justify="right" if column == "words" else "left"
+        )
     for a in articles:
         table.add_row(
             Text(a.id),
@@ -54,9 +57,15 @@ def show_cmd(app: AppContext, article: str, as_json: bool) -> None:
         return
     out = console()
     out.print(Text(safe(found.title), style="bold"))
-    meta = [safe(found.author), found.date.date().isoformat() if found.date else "", safe(found.url)]
+    meta = [
+        safe(found.author),
+        found.date.date().isoformat() if found.date else "",
+        safe(found.url),
+    ]
     out.print(Text(" · ".join(m for m in meta if m), style="dim"))
-    out.print(Text(f"{found.path} · {found.format} · {found.words} words · id {found.id}", style="dim"))
+    out.print(
+        Text(f"{found.path} · {found.format} · {found.words} words · id {found.id}", style="dim")
+    )
     out.print()
     out.print(Text(clean_text(found.body)))
 

@@ -15,6 +15,9 @@ def launch(app: AppContext) -> None:
         BINDINGS = [("q", "quit", "Quit")]
 
         def compose(self):  # type: ignore[no-untyped-def]
-            yield Static(f"tuireader — library: {root}\n\nThe reader is coming. Press q to quit.", markup=False)
+            yield Static(
+                f"tuireader — library: {root}\n\nThe reader is coming. Press q to quit.",
+                markup=False,
+            )
 
     Placeholder().run()

@@ -1,0 +1,96 @@
+"""Plain-text news articles: trailers, headers, bylines, whitespace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tuireader.articles.plaintext import parse_text
+from tuireader.articles.registry import parse_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load(name: str):
+    return parse_bytes(name, (FIXTURES / "text" / name).read_bytes())
+
+
+def test_trailer_becomes_author_and_date_and_leaves_the_body() -> None:
+    article = load("trailer.txt")
+    assert article.title == "Harbour Town Votes To Keep Its Night Ferry Running Through Winter"
+    assert article.author == "Ilse Marnersdottir"
+    assert article.date == datetime(2023, 3, 19, 13, 0, tzinfo=UTC)
+    assert "Marnersdottir" not in article.body
+    assert "03/19/2023" not in article.body
+    assert article.body.endswith("will come from the harbour fund.")
+
+
+def test_nbsp_and_trailing_spaces_are_normalised() -> None:
+    body = load("trailer.txt").body
+    assert "\u00a0" not in body
+    assert not any(line != line.rstrip() for line in body.split("\n"))
+    assert "late shift. A petition" in body  # NBSP pair between sentences -> one space
+    assert body.count("\n\n") == 3  # four paragraphs
+
+
+def test_no_trailer_keeps_every_paragraph() -> None:
+    article = load("plain.txt")
+    assert article.title == "Glassworks reopens as a museum"
+    assert article.author is None and article.date is None
+    assert article.body.endswith("cataloguing moulds.")
+
+
+def test_email_header_block() -> None:
+    article = load("email.txt")
+    assert article.title == "Minutes of the allotment society meeting"
+    assert article.author == "Rolf Haber"
+    assert article.date == datetime(2023, 2, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert article.tags == ("garden", "minutes")
+    assert "Subject:" not in article.body
+    # hard-wrapped lines of one paragraph are joined
+    assert "The treasurer reported" in article.body
+
+
+def test_by_line_under_title_and_written_date_at_end() -> None:
+    article = load("byline.txt")
+    assert article.author == "Dana Okafor"
+    assert article.date == datetime(2023, 3, 19, tzinfo=UTC)
+    assert not article.body.startswith("By ")
+    assert "March 19" not in article.body
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("19 Mar 2023", datetime(2023, 3, 19, tzinfo=UTC)),
+        ("2023-03-19", datetime(2023, 3, 19, tzinfo=UTC)),
+        ("03/19/2023", datetime(2023, 3, 19, tzinfo=UTC)),
+        ("Sun, 19 Mar 2023 13:00:00 +0000", datetime(2023, 3, 19, 13, tzinfo=UTC)),
+    ],
+)
+def test_trailing_date_forms(line: str, expected: datetime) -> None:
+    parsed = parse_text(
+        f"Title\n\nFirst paragraph here.\n\nSecond paragraph.\n\nBy Kai Berg\n{line}\n"
+    )
+    assert parsed.date == expected
+    assert parsed.author == "Kai Berg"
+    assert parsed.body == "First paragraph here.\n\nSecond paragraph."
+
+
+def test_a_last_sentence_is_not_mistaken_for_a_byline() -> None:
+    parsed = parse_text("Title\n\nOne.\n\nThe match ended two all in 2023.\n")
+    assert parsed.author is None and parsed.date is None
+    assert parsed.body.endswith("two all in 2023.")
+
+
+def test_identity_fields() -> None:
+    a = parse_bytes("news/a.txt", b"Title\n\nSome body text here.\n")
+    b = parse_bytes("elsewhere/b.txt", b"Title\n\nSome  body text\nhere.\n")
+    assert a.id != b.id and len(a.id) == 10
+    assert a.id == parse_bytes("news/a.txt", b"Other\n\nx y\n").id  # id follows the path
+    assert (
+        a.fingerprint == parse_bytes("moved/a.txt", b"Title\n\nSome body text here.\n").fingerprint
+    )
+    assert a.words == 4

@@ -94,3 +94,18 @@ def test_identity_fields() -> None:
         a.fingerprint == parse_bytes("moved/a.txt", b"Title\n\nSome body text here.\n").fingerprint
     )
     assert a.words == 4
+
+
+def test_prose_starting_with_by_is_not_a_byline() -> None:
+    parsed = parse_text(
+        "Net gap\n\nBy 2025, 40% of homes will still be offline, says a study.\n\nMore text.\n\n"
+        "By any measure, the plan is a winner.\n"
+    )
+    assert parsed.author is None
+    assert parsed.body.startswith("By 2025")
+    assert parsed.body.endswith("a winner.")
+
+
+def test_two_authors_in_a_byline() -> None:
+    parsed = parse_text("T\nBy Ann Lee and Kofi Mensah\n\nText here.\n")
+    assert parsed.author == "Ann Lee and Kofi Mensah"

@@ -61,8 +61,10 @@ def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
     author = _author_from_header(headers.get("from") or headers.get("author") or headers.get("by"))
     date = parse_date(headers["date"]) if "date" in headers else None
 
-    if blocks and (match := _BYLINE.match(blocks[0])) and "\n" not in blocks[0]:
-        author = author or _strip_trailing_date(match.group(1))
+    if blocks and "\n" not in blocks[0] and (byline := _byline_name(blocks[0])):
+        match = _BYLINE.match(blocks[0])
+        assert match is not None
+        author = author or byline
         date = date or _date_after_byline(match.group(1))
         blocks = blocks[1:]
 
@@ -129,6 +131,16 @@ def _date_after_byline(text: str):
     return None
 
 
+def _byline_name(line: str) -> str | None:
+    """The name in a "By NAME" line (optionally "| date"), or None for prose like "By 2025, ..."."""
+    match = _BYLINE.match(line.strip())
+    if not match:
+        return None
+    name = _strip_trailing_date(match.group(1))
+    names = [part.strip() for part in re.split(r",| and | & ", name) if part.strip()]
+    return name if names and all(_looks_like_name(part) for part in names) else None
+
+
 def _looks_like_name(line: str) -> bool:
     words = line.split()
     return (
@@ -158,13 +170,12 @@ def _take_trailer(blocks: list[str]):
         rest = tail_lines[:-1]
         if rest:
             candidate = rest[-1]
-            match = _BYLINE.match(candidate)
-            if match:
-                author, consumed = match.group(1).strip(), 2
+            if byline := _byline_name(candidate):
+                author, consumed = byline, 2
             elif _looks_like_name(candidate):
                 author, consumed = candidate, 2
-    elif tail_lines and (match := _BYLINE.match(tail_lines[-1])) and len(tail_lines[-1]) < 60:
-        author, consumed = match.group(1).strip(), 1
+    elif tail_lines and (byline := _byline_name(tail_lines[-1])):
+        author, consumed = byline, 1
     if not consumed:
         return blocks, None, None
     # drop exactly the consumed lines from the end of the last blocks

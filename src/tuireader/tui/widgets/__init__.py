@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from tuireader.tui.widgets.article_list import ArticleList, ListRow
+from tuireader.tui.widgets.reader_document import HighlightSpan, ReaderDocument
+from tuireader.tui.widgets.reader_view import ReaderView
 
-__all__ = ["ArticleList", "ListRow"]
+__all__ = ["ArticleList", "HighlightSpan", "ListRow", "ReaderDocument", "ReaderView"]

@@ -375,7 +375,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _jump(self, delta: int) -> None:
         """Move the cursor and the view together (vim-style half/whole pages)."""
-        self.scroll_to(y=self.scroll_offset.y + delta, animate=False)
+        self.scroll_to(y=self.scroll_offset.y + delta, animate=False, force=True)
         self.move_cursor(self._cursor + delta)
 
     def _refresh_row(self, index: int) -> None:
@@ -387,6 +387,6 @@ class ArticleList(ScrollView, can_focus=True):
             return
         top = self.scroll_offset.y
         if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False)
+            self.scroll_to(y=self._cursor, animate=False, force=True)
         elif self._cursor >= top + height:
-            self.scroll_to(y=self._cursor - height + 1, animate=False)
+            self.scroll_to(y=self._cursor - height + 1, animate=False, force=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -26,88 +25,32 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from tuireader.tui.widgets import text_units
-from tuireader.tui.widgets.reader_document import HIGHLIGHT_COLORS, HighlightSpan, ReaderDocument
+from tuireader.tui.widgets.reader_document import HighlightSpan, ReaderDocument
+from tuireader.tui.widgets.reader_styles import (
+    COMPONENT_CLASSES,
+    DEFAULT_CSS,
+    Span,
+    highlight_component,
+    inline_style,
+    kind_component,
+    layer_segments,
+)
 from tuireader.tui.widgets.wrap import Layout, Line, layout
 
-_INLINE = {
-    "italic": Style(italic=True),
-    "bold": Style(bold=True),
-    "strike": Style(strike=True),
-}
-_KIND_COMPONENT = {
-    "title": "reader-view--title",
-    "meta": "reader-view--meta",
-    "source": "reader-view--meta",
-    "hrule": "reader-view--rule",
-    "rule": "reader-view--rule",
-    "quote": "reader-view--quote",
-    "code": "reader-view--code",
-    "table": "reader-view--table",
-}
 _UNITS = {
     "word": (text_units.word_end_after, text_units.word_end_before),
     "sentence": (text_units.sentence_end_after, text_units.sentence_end_before),
     "paragraph": (text_units.paragraph_end_after, text_units.paragraph_end_before),
 }
 _SELECTION_ACTIONS = {"extend", "clear_selection"}
-Span = tuple[int, int, Style]
 
 
 class ReaderView(ScrollView, can_focus=True):
     """Shows one article; maps display lines to body offsets and back."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "reader-view--title",
-        "reader-view--meta",
-        "reader-view--rule",
-        "reader-view--h1",
-        "reader-view--h2",
-        "reader-view--h3",
-        "reader-view--quote",
-        "reader-view--quote-bar",
-        "reader-view--code",
-        "reader-view--code-inline",
-        "reader-view--table",
-        "reader-view--link",
-        "reader-view--match",
-        "reader-view--match-current",
-        "reader-view--selection",
-        "reader-view--cursor",
-        "reader-view--note",
-        "reader-view--empty",
-        *(f"reader-view--highlight-{color}" for color in HIGHLIGHT_COLORS),
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(COMPONENT_CLASSES)
 
-    DEFAULT_CSS = """
-    ReaderView {
-        overflow-x: hidden;
-        scrollbar-gutter: stable;
-        background: $surface;
-    }
-    ReaderView > .reader-view--title { text-style: bold; color: $text; }
-    ReaderView > .reader-view--meta { color: $text-muted; }
-    ReaderView > .reader-view--rule { color: $text-disabled; }
-    ReaderView > .reader-view--h1 { text-style: bold underline; color: $text-accent; }
-    ReaderView > .reader-view--h2 { text-style: bold; color: $text-accent; }
-    ReaderView > .reader-view--h3 { text-style: bold italic; }
-    ReaderView > .reader-view--quote { text-style: italic; color: $text-muted; }
-    ReaderView > .reader-view--quote-bar { color: $accent; }
-    ReaderView > .reader-view--code { background: $boost; color: $text; }
-    ReaderView > .reader-view--code-inline { background: $boost; }
-    ReaderView > .reader-view--table { color: $text; }
-    ReaderView > .reader-view--link { color: $text-accent; text-style: underline; }
-    ReaderView > .reader-view--match { background: $warning 45%; }
-    ReaderView > .reader-view--match-current { background: $warning; color: #000000; text-style: bold; }
-    ReaderView > .reader-view--selection { background: $primary 60%; }
-    ReaderView > .reader-view--cursor { color: $accent; }
-    ReaderView > .reader-view--note { color: $text-accent; text-style: italic; }
-    ReaderView > .reader-view--empty { color: $text-muted; text-style: italic; }
-    ReaderView > .reader-view--highlight-yellow { background: #f2d45c; color: #1b1b1b; }
-    ReaderView > .reader-view--highlight-green { background: #9be39b; color: #1b1b1b; }
-    ReaderView > .reader-view--highlight-blue { background: #9cc8f5; color: #1b1b1b; }
-    ReaderView > .reader-view--highlight-pink { background: #f5a6c8; color: #1b1b1b; }
-    ReaderView > .reader-view--highlight-purple { background: #c7b2f5; color: #1b1b1b; }
-    """
+    DEFAULT_CSS = DEFAULT_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "scroll_lines(-1)", "Line up", show=False),
@@ -591,21 +534,7 @@ class ReaderView(ScrollView, can_focus=True):
         """Split `text` where any layer's span starts or ends; combine styles in layer order."""
         a, b = line.start, line.end
         spans = self._line_spans(line, a, b)
-        if not spans:
-            return [Segment(text, base)]
-        cuts = {0, len(text)}
-        for s, e, _ in spans:
-            cuts.add(s)
-            cuts.add(e)
-        points = sorted(cuts)
-        out: list[Segment] = []
-        for s, e in pairwise(points):
-            style = base
-            for ss, se, span_style in spans:
-                if ss <= s and e <= se:
-                    style = style + span_style
-            out.append(Segment(text[s:e], style))
-        return out
+        return layer_segments(text, base, spans)
 
     def _line_spans(self, line: Line, a: int, b: int) -> list[Span]:
         """Every layer's spans over body[a:b], as (start, end, style) relative to `a`."""
@@ -624,7 +553,7 @@ class ReaderView(ScrollView, can_focus=True):
                 add(base + s, base + e, self._inline_style(name))
         for h in self._highlights:
             if h.start < b and h.end > a:
-                add(h.start, h.end, self._style(f"reader-view--highlight-{_color(h.color)}"))
+                add(h.start, h.end, self._style(highlight_component(h.color)))
         if self._matches:
             i = bisect_right(self._match_ends, a)
             while i < len(self._matches) and self._matches[i][0] < b:
@@ -646,9 +575,7 @@ class ReaderView(ScrollView, can_focus=True):
         return self.line_of_offset(self.cursor_offset)
 
     def _kind_style(self, line: Line) -> Style:
-        if line.kind == "heading":
-            return self._style(f"reader-view--h{min(3, max(1, line.level))}")
-        component = _KIND_COMPONENT.get(line.kind)
+        component = kind_component(line.kind, line.level)
         return self._style(component) if component else Style()
 
     def _prefix_style(self, line: Line, base: Style, kind_style: Style) -> Style:
@@ -657,15 +584,8 @@ class ReaderView(ScrollView, can_focus=True):
         return kind_style if line.kind == "code" else base
 
     def _inline_style(self, name: str) -> Style:
-        if name in _INLINE:
-            return _INLINE[name]
-        if name == "code":
-            return self._style("reader-view--code-inline")
-        if name == "link":
-            return self._style("reader-view--link")
-        if name == "quote":
-            return self._style("reader-view--quote")
-        return Style()
+        found = inline_style(name)
+        return found if isinstance(found, Style) else self._style(found)
 
     def _style(self, component: str) -> Style:
         style = self._tr_styles.get(component)
@@ -673,7 +593,3 @@ class ReaderView(ScrollView, can_focus=True):
             style = self.get_component_rich_style(component)
             self._tr_styles[component] = style
         return style
-
-
-def _color(name: str) -> str:
-    return name if name in HIGHLIGHT_COLORS else "yellow"

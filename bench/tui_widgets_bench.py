@@ -19,10 +19,11 @@ from tuireader.tui.widgets import ArticleList, ListRow, ReaderDocument, ReaderVi
 
 SIZE = (160, 48)
 RUNS = 3
-WORDS = (
+TEXT = (
     "the reader opens an article and the terminal shows its words at a comfortable width while "
     "search hits highlights and bookmarks all point at character offsets in the body"
-).split()
+)
+WORDS = TEXT.split(" ")
 
 
 def make_rows(n: int) -> list[ListRow]:
@@ -76,7 +77,9 @@ async def main() -> None:
     for n in (1_000, 10_000, 100_000):
         rows = make_rows(n)
         ms = median([await first_frame(lambda rows=rows: ArticleList(rows)) for _ in range(RUNS)])
-        print(f"{f'ArticleList {n:,} rows, first frame':40} {ms:8.1f} ms  ({ms / floor:.2f}x floor)")
+        print(
+            f"{f'ArticleList {n:,} rows, first frame':40} {ms:8.1f} ms  ({ms / floor:.2f}x floor)"
+        )
 
     rows = make_rows(100_000)
     results = make_rows(5_000)
@@ -137,8 +140,12 @@ async def main() -> None:
             hit_ms = (time.perf_counter() - start) * 1000 / 10
         label = f"ReaderView {words:,} words"
         print(f"{label + ', first frame':40} {first:8.1f} ms  ({first / floor:.2f}x floor)")
-        print(f"{label + ', show() + frame':40} {median(shows):8.1f} ms  (doc build {build:.1f} ms)")
-        print(f"{label + ', show() + render 48 lines':40} {median(computes):8.1f} ms  (no frame wait)")
+        print(
+            f"{label + ', show() + frame':40} {median(shows):8.1f} ms  (doc build {build:.1f} ms)"
+        )
+        print(
+            f"{label + ', show() + render 48 lines':40} {median(computes):8.1f} ms  (no frame wait)"
+        )
         print(f"{label + ', 50 hits, jump + render 48 lines':40} {hit_ms:8.1f} ms")
         print(f"{'  (an idle pilot.pause() costs':40} {idle:8.1f} ms)")
 

@@ -24,7 +24,7 @@ _SEQUENCES = re.compile(
 # C0 controls except TAB and LF, DEL, C1 controls, bidi embeddings/overrides/isolates
 # (they reorder what the reader sees: "Trojan Source"), and invisible zero-width marks that
 # hide text from search. ZWJ/ZWNJ stay: emoji sequences and several scripts need them.
-_CONTROLS = re.compile(
+CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
@@ -37,7 +37,7 @@ def clean_text(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     if "\x1b" in text or any("\x80" <= ch <= "\x9f" for ch in text):
         text = _SEQUENCES.sub("", text)
-    return _CONTROLS.sub("", text)
+    return CONTROL_CHARS.sub("", text)
 
 
 def clean_line(text: str | None) -> str:

@@ -1,9 +1,178 @@
-"""`tuireader index` and `tuireader search` (filled in by the search work)."""
+"""`tuireader index` and `tuireader search`: the search layer on the command line.
+
+`index --progress json` is the machine interface the TUI runs as a child process: one JSON
+object per line on stdout (`{"phase", "done", "total"}`), then `{"summary": {...}}`.
+Nothing here imports Textual.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from tuireader.articles.scan import Skipped, display_path
+from tuireader.cli.context import AppContext, CliError, pass_app
+from tuireader.cli.output import console, safe, warn_skipped
+from tuireader.search import SORTS, Filters, IndexProgress, SearchResults, SearchService
+from tuireader.textsafe import clean_line, clean_text
+
+EXIT_NO_HITS = 1
+EXIT_BAD_QUERY = 2
+_PHASES = {"scan": "Scanning", "parse": "Reading files", "index": "Indexing"}
+
+
+def service(app: AppContext) -> SearchService:
+    return SearchService(app.library_root, app.paths.library_cache(app.library_root))
+
+
+@contextmanager
+def progress_bar(out: Console) -> Iterator[Callable[[IndexProgress], None]]:
+    """A rich progress bar (one task per phase), only drawn on a terminal."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def report(p: IndexProgress) -> None:
+            if p.phase not in tasks:
+                tasks[p.phase] = bar.add_task(_PHASES.get(p.phase, p.phase), total=p.total)
+            bar.update(tasks[p.phase], completed=p.done, total=p.total)
+
+        yield report
+
+
+def _json_progress(p: IndexProgress) -> None:
+    sys.stdout.write(json.dumps(p.to_dict()) + "\n")
+    sys.stdout.flush()
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Forget the catalog and index and start over.")
+@click.option(
+    "--progress",
+    "progress_mode",
+    type=click.Choice(["auto", "json", "none"]),
+    default="auto",
+    help="json: one JSON object per line on stdout (for programs); auto: a bar on a terminal.",
+)
+@pass_app
+def index_cmd(app: AppContext, rebuild: bool, progress_mode: str) -> None:
+    """Bring the catalog and the search index up to date with the library."""
+    svc = service(app)
+    if progress_mode == "json":
+        summary = svc.refresh(rebuild=rebuild, progress=_json_progress)
+        click.echo(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False))
+        return
+    if progress_mode == "auto" and sys.stdout.isatty():
+        with progress_bar(console()) as report:
+            summary = svc.refresh(rebuild=rebuild, progress=report)
+    else:
+        summary = svc.refresh(rebuild=rebuild)
+    if summary.busy:
+        raise CliError("another tuireader process is indexing this library; try again later")
+    warn_skipped([Skipped(p, r) for p, r in summary.skipped])
+    click.echo(summary.line())
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> Text:
+    """The snippet as inert text with its matches in bold (each piece cleaned separately)."""
+    out = Text()
+    last = 0
+    for start, end in spans:
+        out.append(_inert(text[last:start]))
+        out.append(_inert(text[start:end]), style="bold reverse")
+        last = end
+    out.append(_inert(text[last:]))
+    return out
+
+
+def _inert(piece: str) -> str:
+    return " ".join(clean_text(piece).replace("\t", " ").split("\n"))
+
+
+def _print_results(results: SearchResults) -> None:
+    out = console()
+    for hit in results.hits:
+        line = Text()
+        line.append(hit.id, style="dim")
+        line.append("  ")
+        if hit.date:
+            line.append(hit.date.date().isoformat() + "  ", style="dim")
+        line.append(safe(hit.title), style="bold")
+        if hit.author:
+            line.append(f" — {safe(hit.author)}")
+        out.print(line)
+        if hit.snippet:
+            out.print(Text("  ").append_text(_marked(hit.snippet, hit.snippet_matches)))
+        out.print(Text(f"  {display_path(hit.path)}", style="dim"))
+    shown = len(results.hits)
+    more = f" (showing {shown})" if shown < results.total else ""
+    click.echo(f"{results.total} result{'s' if results.total != 1 else ''}{more}", err=True)
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--author", help="Only articles by this author (exact, any case).")
+@click.option("--tag", help="Only articles with this tag.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_app
+def search_cmd(
+    app: AppContext,
+    query: tuple[str, ...],
+    limit: int,
+    sort: str,
+    author: str | None,
+    tag: str | None,
+    fmt: str | None,
+    as_json: bool,
+) -> None:
+    """Search the library (indexing what changed first).
+
+    QUERY: words, "phrases", AND/OR/NOT, -word, title: author: tag: format:, date:2023,
+    date:2023-03, date:[2023-01-01 to 2023-06-30], wild*, fuzzy~.
+    Exit status: 0 when something was found, 1 when nothing was, 2 for an unusable query.
+    """
+    svc = service(app)
+    if svc.stale():
+        if sys.stderr.isatty():
+            with progress_bar(Console(stderr=True, markup=False, emoji=False)) as report:
+                summary = svc.refresh(progress=report)
+        else:
+            summary = svc.refresh()
+        if summary.busy:
+            click.echo("note: another process is indexing; results may be incomplete", err=True)
+    text = " ".join(query)
+    filters = Filters(author=author, tag=tag, format=fmt)
+    results = svc.search(text, limit=limit, sort=sort, filters=filters if filters.active else None)
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    elif not results.error:
+        _print_results(results)
+    if results.suggestion:
+        click.echo(f"Did you mean: {clean_line(results.suggestion)}", err=True)
+    if results.error:
+        click.echo(f"tuireader: {results.error}", err=True)
+        sys.exit(EXIT_BAD_QUERY)
+    if results.total == 0:
+        sys.exit(EXIT_NO_HITS)
 
 
 def register(group: click.Group) -> None:
     """Add the search commands to the CLI."""
+    group.add_command(index_cmd)
+    group.add_command(search_cmd)

@@ -1,0 +1,51 @@
+"""Search: a SQLite catalog plus a Whoosh full-text index that stay fresh with the folder.
+
+Public API (everything a caller needs; no Whoosh or SQLite types leak out):
+
+- `SearchService(library_root, cache_dir)`: cheap to build, opens lazily.
+  - `refresh(*, rebuild=False, progress=None, processes=None, index=True) -> RefreshSummary`:
+    catalog then index, under a cross-process writer lock (`busy=True` if held elsewhere).
+    `index=False` updates only the catalog (fast: the list is complete, search catches up).
+  - `stale() -> bool`, `indexing_elsewhere() -> bool`
+  - `entries() -> list[CatalogEntry]` (no bodies), `entry(ref) -> CatalogEntry | None`
+  - `article(ref) -> Article` parsed from disk (raises `tuireader.library.ArticleNotFound`)
+  - `cached_article(entry) -> Article` from the catalog's copy of the body
+  - `search(query, *, limit=50, sort="relevance", filters=None) -> SearchResults`
+    (sort: relevance | date | title | author; an empty query lists the filtered catalog)
+  - `matches_in(article, query) -> list[(start, end)]` offsets into `article.body`
+- Records: `CatalogEntry`, `Filters`, `Hit`, `SearchResults`, `RefreshSummary`, `IndexProgress`.
+- `QUERY_HELP`: the query language in one paragraph.
+
+Modules: models (records), catalog (SQLite), refresh (freshness, batching), lock (flock),
+highlight (offsets, snippets), service; Whoosh only in whoosh_schema, whoosh_store,
+whoosh_query.
+"""
+
+from __future__ import annotations
+
+from tuireader.search.models import (
+    CatalogEntry,
+    Filters,
+    Hit,
+    IndexProgress,
+    RefreshSummary,
+    SearchResults,
+)
+from tuireader.search.service import SORTS, SearchService
+
+QUERY_HELP = (
+    'words (all preferred) · "exact phrase" · AND OR NOT -word · title: author: tag: format: · '
+    "date:2023 date:2023-03 date:[2023-01-01 to 2023-06-30] · wild* · fuzzy~"
+)
+
+__all__ = [
+    "QUERY_HELP",
+    "SORTS",
+    "CatalogEntry",
+    "Filters",
+    "Hit",
+    "IndexProgress",
+    "RefreshSummary",
+    "SearchResults",
+    "SearchService",
+]

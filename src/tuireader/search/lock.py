@@ -1,0 +1,48 @@
+"""One writer at a time across processes: an advisory `flock` on a file in the cache folder.
+
+The kernel drops the lock when its holder dies (even by `kill -9`), so there is never a stale
+lock to clean up. Non-blocking: a second writer learns at once that it is busy.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+
+class WriterLock:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock if free; False when another writer (any process) holds it."""
+        if self._fd is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def held_elsewhere(self) -> bool:
+        """True while another process is writing (a cheap probe for "indexing…")."""
+        if self._fd is not None:
+            return False
+        if self.acquire():
+            self.release()
+            return False
+        return True

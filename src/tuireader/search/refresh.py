@@ -1,0 +1,236 @@
+"""Bring the catalog and the index up to date with the library folder.
+
+Two phases, both resumable: (1) walk the folder, compare (size, mtime_ns) with the catalog,
+parse only what changed (in spawned worker processes for big batches), follow moves by body
+fingerprint and store each batch in the catalog, so the list is complete long before the
+index is; (2) feed pending catalog rows to the full-text index in batches that each commit,
+so search works on what is done. The caller holds the writer lock.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from tuireader.articles.scan import FileEntry, Skipped, parse_entries
+from tuireader.search.catalog import DIRTY, INDEXED, NEW, Catalog, Known, Stored, to_article
+from tuireader.search.models import IndexProgress, RefreshSummary
+from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
+
+Progress = Callable[[IndexProgress], None]
+CATALOG_BATCH = 1000
+
+
+@dataclass
+class Diff:
+    """What the walk found that the catalog does not know yet."""
+
+    to_parse: list[FileEntry] = field(default_factory=list)
+    removed: dict[str, Known] = field(default_factory=dict)  # path -> what we knew
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # unchanged skipped files
+    unskipped: list[str] = field(default_factory=list)  # skipped files that vanished
+
+    @property
+    def empty(self) -> bool:
+        return not (self.to_parse or self.removed or self.unskipped)
+
+
+def diff(files: Iterable[FileEntry], catalog: Catalog) -> Diff:
+    known = catalog.known()
+    known_skipped = catalog.known_skipped()
+    result = Diff()
+    for entry in files:
+        seen = known.pop(entry.relpath, None)
+        if seen is not None and (seen.size, seen.mtime_ns) == (entry.size, entry.mtime_ns):
+            continue
+        skip = known_skipped.pop(entry.relpath, None)
+        if skip is not None and (skip[0], skip[1]) == (entry.size, entry.mtime_ns):
+            result.skipped.append((entry.relpath, skip[2]))
+            continue
+        result.to_parse.append(entry)
+    result.removed = known
+    result.unskipped = list(known_skipped)
+    return result
+
+
+def default_processes() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def update_catalog(
+    catalog: Catalog,
+    changes: Diff,
+    summary: RefreshSummary,
+    *,
+    progress: Progress | None,
+    processes: int,
+) -> None:
+    """Phase 1: parse what changed and store it batch by batch; removals and moves last."""
+    gone_by_fp: dict[str, list[Known]] = {}
+    for known in changes.removed.values():
+        gone_by_fp.setdefault(known.fingerprint, []).append(known)
+    known_paths = catalog.known()
+    total = len(changes.to_parse)
+    done = 0
+    batch: list[Stored] = []
+    skipped: list[tuple[str, int, int, str]] = []
+    moved_ids: set[str] = set()
+    stat = {e.relpath: e for e in changes.to_parse}
+
+    def flush() -> None:
+        catalog.store(batch, skipped=skipped, remove_ids=())
+        batch.clear()
+        skipped.clear()
+        if progress:
+            progress(IndexProgress("parse", done, total))
+
+    if progress:
+        progress(IndexProgress("parse", 0, total))
+    for item in parse_entries(changes.to_parse, processes=processes):
+        done += 1
+        if isinstance(item, Skipped):
+            entry = stat[item.path]
+            skipped.append((item.path, entry.size, entry.mtime_ns, item.reason))
+            summary.skipped.append((item.path, item.reason))
+            if item.path in known_paths:  # was an article, is now unreadable
+                changes.removed[item.path] = known_paths[item.path]
+        else:
+            entry = stat[item.path]
+            batch.append(Stored(item, entry.size, entry.mtime_ns))
+            if item.path in known_paths:
+                summary.updated += 1
+            elif gone_by_fp.get(item.fingerprint):
+                old = gone_by_fp[item.fingerprint].pop()
+                moved_ids.add(old.id)
+                summary.moved.append((old.id, item.id))
+            else:
+                summary.added += 1
+        if len(batch) + len(skipped) >= CATALOG_BATCH:
+            flush()
+    remove_ids = [k.id for k in changes.removed.values()]
+    summary.removed += sum(1 for i in remove_ids if i not in moved_ids)
+    catalog.store(batch, skipped=skipped, remove_ids=remove_ids, unskip=changes.unskipped)
+    summary.skipped.extend(changes.skipped)
+    if progress:
+        progress(IndexProgress("parse", done, total))
+
+
+def index_batch_size(pending: int) -> int:
+    """Commit often enough that search sees progress, rarely enough that merging stays cheap."""
+    return max(500, min(5000, pending // 10 + 1))
+
+
+def writer_processes() -> int:
+    """Whoosh's multi-process writer forks: only in a process without other threads."""
+    return default_processes() if threading.active_count() == 1 else 1
+
+
+def update_index(
+    catalog: Catalog,
+    store: WhooshStore,
+    summary: RefreshSummary,
+    *,
+    progress: Progress | None,
+    procs: int,
+) -> None:
+    """Phase 2: delete tombstoned ids, then add/replace pending rows in committed batches."""
+    try:
+        _check(catalog, store, summary)
+        _index_pending(catalog, store, summary, progress=progress, procs=procs)
+    except (IndexDamaged, *DAMAGE):
+        store.wipe()
+        catalog.forget_index()
+        summary.rebuilt = True
+        _index_pending(catalog, store, summary, progress=progress, procs=procs)
+
+
+def _check(catalog: Catalog, store: WhooshStore, summary: RefreshSummary) -> None:
+    """Catch an index that lost or kept documents behind the catalog's back."""
+    if not store.exists():
+        if catalog.indexed_count() or any(s != NEW for _i, s in catalog.pending()):
+            catalog.forget_index()
+            summary.rebuilt = True
+        return
+    live = store.doc_count()
+    indexed = catalog.indexed_count()
+    dirty = sum(1 for _i, s in catalog.pending() if s == DIRTY)
+    tombs = len(catalog.tombstones())
+    if not indexed <= live <= indexed + dirty + tombs:
+        catalog.reconcile(store.stored_ids())
+
+
+def _index_pending(
+    catalog: Catalog,
+    store: WhooshStore,
+    summary: RefreshSummary,
+    *,
+    progress: Progress | None,
+    procs: int,
+) -> None:
+    tombs = catalog.tombstones()
+    pending = catalog.pending()
+    if not pending and not tombs:
+        return
+    total = len(pending)
+    size = index_batch_size(total)
+    if progress:
+        progress(IndexProgress("index", 0, total))
+    if tombs and not pending:
+        store.write(delete=tombs)
+        catalog.clear_tombstones(tombs)
+    done = 0
+    for start in range(0, total, size):
+        chunk = pending[start : start + size]
+        ids = [i for i, _s in chunk]
+        entries = catalog.entries_by_id(ids)
+        bodies = catalog.bodies(ids)
+        articles = {i: to_article(entries[i], bodies.get(i, "")) for i in ids if i in entries}
+        new = [articles[i] for i, s in chunk if s == NEW and i in articles]
+        dirty = [articles[i] for i, s in chunk if s != NEW and i in articles]
+        catalog.set_state([a.id for a in new], DIRTY)  # in flight: may land in the index
+        deletes = tombs if start == 0 else []
+        if new and not dirty and not deletes and procs > 1 and len(new) >= 1000:
+            before = store.doc_count()
+            store.write(add=new, procs=procs)
+            if store.doc_count() != before + len(new):  # a worker died: redo the batch
+                store.write(replace=new)
+        else:
+            store.write(add=new, replace=dirty, delete=deletes)
+        if deletes:
+            catalog.clear_tombstones(deletes)
+        catalog.set_state(list(articles), INDEXED)
+        done += len(chunk)
+        summary.indexed += len(articles)
+        if progress:
+            progress(IndexProgress("index", done, total))
+
+
+def run_refresh(
+    catalog: Catalog,
+    store: WhooshStore,
+    files: list[FileEntry],
+    *,
+    rebuild: bool,
+    progress: Progress | None,
+    processes: int | None,
+    index: bool = True,
+) -> RefreshSummary:
+    started = time.perf_counter()
+    summary = RefreshSummary()
+    if rebuild:
+        store.wipe()
+        catalog.clear()
+        summary.rebuilt = True
+    if progress:
+        progress(IndexProgress("scan", len(files), len(files)))
+    changes = diff(files, catalog)
+    procs = processes if processes is not None else default_processes()
+    update_catalog(catalog, changes, summary, progress=progress, processes=procs)
+    if index:
+        writer = writer_processes() if processes is None else min(processes, writer_processes())
+        update_index(catalog, store, summary, progress=progress, procs=writer)
+    summary.seconds = time.perf_counter() - started
+    return summary

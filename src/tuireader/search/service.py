@@ -1,0 +1,207 @@
+"""`SearchService`: the one object the CLI, the TUI and the annotation code talk to.
+
+Cheap to construct; the catalog and the index open on first use. Reading (entries, search,
+article) works at any time, including while another process indexes; `refresh` writes and
+takes the cross-process writer lock, returning `busy=True` at once when someone else has it.
+Not thread-safe for concurrent calls: use it from one thread (the TUI's core thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tuireader.articles.model import Article
+from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_library
+from tuireader.search import whoosh_query
+from tuireader.search.catalog import Catalog, to_article
+from tuireader.search.highlight import find_matches, snippet
+from tuireader.search.lock import WriterLock
+from tuireader.search.models import (
+    CatalogEntry,
+    Filters,
+    Hit,
+    IndexProgress,
+    RefreshSummary,
+    SearchResults,
+    Span,
+)
+from tuireader.search.refresh import diff, run_refresh
+from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
+
+SORTS = ("relevance", "date", "title", "author")
+SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
+
+
+class SearchService:
+    def __init__(self, library_root: Path, cache_dir: Path) -> None:
+        self.library_root = Path(library_root)
+        self.cache_dir = Path(cache_dir)
+        self._catalog: Catalog | None = None
+        self.store = WhooshStore(self.cache_dir / "index")
+        self.lock = WriterLock(self.cache_dir / "writer.lock")
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog(self.cache_dir / "catalog.sqlite3")
+        return self._catalog
+
+    def close(self) -> None:
+        self.store.close()
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
+
+    # -- freshness ----------------------------------------------------------------------
+
+    def files(self) -> list[FileEntry]:
+        return list(walk_library(self.library_root))
+
+    def stale(self) -> bool:
+        """Whether `refresh` has work: files changed on disk, or the index lags the catalog."""
+        return not diff(self.files(), self.catalog).empty or self.catalog.pending_count() > 0
+
+    def indexing_elsewhere(self) -> bool:
+        """Another process is writing the catalog/index right now."""
+        return self.lock.held_elsewhere()
+
+    def refresh(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[IndexProgress], None] | None = None,
+        processes: int | None = None,
+        index: bool = True,
+    ) -> RefreshSummary:
+        """Update catalog and index (index=False: the catalog only, the fast part)."""
+        if not self.lock.acquire():
+            return RefreshSummary(busy=True)
+        try:
+            return run_refresh(
+                self.catalog,
+                self.store,
+                self.files(),
+                rebuild=rebuild,
+                progress=progress,
+                processes=processes,
+                index=index,
+            )
+        finally:
+            self.lock.release()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def entries(self) -> list[CatalogEntry]:
+        return self.catalog.entries()
+
+    def entry(self, ref: str) -> CatalogEntry | None:
+        return self.catalog.find(self._relative(ref))
+
+    def article(self, ref: str) -> Article:
+        """The full article, parsed from disk, by id, id prefix or path."""
+        from tuireader.library import ArticleNotFound
+
+        rel = self._relative(ref)
+        found = self.catalog.find(rel)
+        path = found.path if found else rel
+        target = self.library_root / path
+        if not path or not target.is_file():
+            raise ArticleNotFound(f"no article with id or path {ref!r}")
+        stat = target.stat()
+        parsed = parse_entry(FileEntry(path, str(target), stat.st_size, stat.st_mtime_ns))
+        if isinstance(parsed, Skipped):
+            raise ArticleNotFound(f"{ref!r} cannot be read: {parsed.reason}")
+        return parsed
+
+    def cached_article(self, entry: CatalogEntry) -> Article:
+        """An article from the catalog's copy (no disk access; Markdown source not kept)."""
+        return to_article(entry, self.catalog.bodies([entry.id]).get(entry.id, ""))
+
+    def _relative(self, ref: str) -> str:
+        path = Path(ref)
+        if path.is_absolute():
+            try:
+                return path.resolve().relative_to(self.library_root.resolve()).as_posix()
+            except ValueError:
+                return ref
+        return ref
+
+    # -- searching ----------------------------------------------------------------------
+
+    def matches_in(self, article: Article, query: str) -> list[Span]:
+        """Offsets of the query's matches in article.body ([] for an unusable query)."""
+        try:
+            plan = whoosh_query.match_plan(whoosh_query.parse(query))
+        except whoosh_query.QueryError:
+            return []
+        return find_matches(article.body, plan)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 50,
+        sort: str = "relevance",
+        filters: Filters | None = None,
+    ) -> SearchResults:
+        if sort not in SORTS:
+            return SearchResults(
+                query, 0, [], error=f"unknown sort {sort!r}: use {', '.join(SORTS)}"
+            )
+        if not query.strip():
+            return self._list(query, limit, sort, filters)
+        try:
+            parsed = whoosh_query.parse(query)
+        except whoosh_query.QueryError as exc:
+            return SearchResults(query, 0, [], error=str(exc))
+        partial = self.catalog.pending_count() > 0
+        try:
+            searcher = self.store.searcher()
+            if searcher is None:
+                return SearchResults(
+                    query, 0, [], error="the search index is not built yet", partial=True
+                )
+            total, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
+            suggestion = whoosh_query.suggest(searcher, query) if total < SUGGEST_BELOW else None
+        except (IndexDamaged, *DAMAGE) as exc:
+            self.store.close()
+            return SearchResults(
+                query, 0, [], error=f"the search index needs rebuilding ({exc})", partial=True
+            )
+        hits = self._hits(raw, whoosh_query.match_plan(parsed))
+        return SearchResults(query, total, hits, suggestion, partial=partial)
+
+    def _hits(self, raw: list[whoosh_query.RawHit], plan) -> list[Hit]:
+        ids = [r.id for r in raw]
+        entries = self.catalog.entries_by_id(ids)
+        bodies = self.catalog.bodies(ids)
+        hits = []
+        for r in raw:
+            entry = entries.get(r.id)
+            if entry is None:  # removed since the index saw it
+                continue
+            body = bodies.get(r.id, "")
+            matches = find_matches(body, plan)
+            text, inside = snippet(body, matches)
+            hits.append(
+                Hit(
+                    entry.id,
+                    entry.path,
+                    entry.title,
+                    entry.author,
+                    entry.date,
+                    r.score,
+                    text,
+                    inside,
+                    matches,
+                )
+            )
+        return hits
+
+    def _list(
+        self, query: str, limit: int | None, sort: str, filters: Filters | None
+    ) -> SearchResults:
+        total, entries = self.catalog.select(filters, sort, limit)
+        hits = [Hit(e.id, e.path, e.title, e.author, e.date, 0.0, "") for e in entries]
+        return SearchResults(query, total, hits)

@@ -1,0 +1,221 @@
+"""The query language on top of Whoosh's parser, and running a query.
+
+Syntax: plain words (OR-ed with a bonus for documents that have all of them), "phrases",
+AND / OR / NOT and -word, field:value for title, author, tag, format (and path, url),
+date:2023, date:2023-03, date:[2023-01-01 to 2023-06-30], wild* and fuzzy~ (fuzzy~2).
+Unfielded fuzzy terms are matched against the unstemmed `words` field. Any string is
+accepted: what cannot be parsed becomes a `QueryError` with a readable message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh import qparser, query
+from whoosh.qparser import syntax
+from whoosh.qparser.plugins import FuzzyTermPlugin
+
+from tuireader.search.highlight import Fuzzy, MatchPlan
+from tuireader.search.models import Filters
+from tuireader.search.whoosh_schema import DEFAULT_FIELDS, fold, make_schema
+
+MAX_QUERY_CHARS = 1000
+_TEXT_FIELDS = {"title", "body"}
+_NULL = type(query.NullQuery)
+_FIELD_REF = re.compile(r"(?<![\w:])(\w+):")
+_FIELD_NAMES = {"title", "author", "tag", "tags", "format", "date", "path", "url", "body"}
+_DATE_SHORT = re.compile(r"\bdate:(\d{4}-\d{2}(?:-\d{2})?)(?=\s|\)|$)", re.I)
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message says why, for the user."""
+
+
+def _fuzzy_to_words(parser: qparser.QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+    """Parser filter: unfielded (or body) fuzzy terms search the unstemmed field."""
+    for node in group:
+        if isinstance(node, syntax.GroupNode):
+            _fuzzy_to_words(parser, node)
+        elif isinstance(node, FuzzyTermPlugin.FuzzyTermNode) and node.fieldname in (None, "body"):
+            node.fieldname = "words"
+    return group
+
+
+class _FuzzyFieldPlugin(qparser.Plugin):
+    def filters(self, parser: qparser.QueryParser) -> list:
+        return [(_fuzzy_to_words, 105)]  # after fields (100), before multifield (110)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> qparser.QueryParser:
+    schema = make_schema()
+    parser = qparser.MultifieldParser(
+        list(DEFAULT_FIELDS), schema, group=qparser.OrGroup.factory(0.9)
+    )
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(_FuzzyFieldPlugin())
+    parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=r"(?:^|(?<=[\s(]))-(?=\S)"))
+    parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"]}))
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    return parser
+
+
+def parse(text: str) -> query.Query:
+    """Parse a query string; raise QueryError with a user-facing message when unusable."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long (more than {MAX_QUERY_CHARS} characters)")
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+    cleaned = _DATE_SHORT.sub(lambda m: f"date:'{m.group(1)}'", cleaned)
+    try:
+        parsed = _parser().parse(cleaned)
+    except Exception as exc:  # the parser has many corner cases; none may escape
+        raise QueryError(f"could not understand the query ({type(exc).__name__})") from exc
+    if isinstance(parsed, _NULL) or _has_null(parsed):
+        bad = re.search(r"\bdate:(\S+)", cleaned)
+        if bad:
+            raise QueryError(
+                f"cannot read the date {bad.group(1)!r}: use date:2023, date:2023-03 or "
+                "date:[2023-01-01 to 2023-06-30]"
+            )
+    if isinstance(parsed, _NULL):
+        unknown = [m for m in _FIELD_REF.findall(cleaned) if m.lower() not in _FIELD_NAMES]
+        if unknown:
+            raise QueryError(
+                f"unknown field {unknown[0]!r}: use title:, author:, tag:, format: or date:"
+            )
+        raise QueryError("nothing to search for: the query has no searchable words")
+    return parsed
+
+
+def _has_null(q: query.Query) -> bool:
+    return any(isinstance(leaf, _NULL) for leaf in _walk(q))
+
+
+def _walk(q: query.Query):
+    yield q
+    if q.is_leaf():
+        return
+    for child in q.children():
+        yield from _walk(child)
+
+
+def _positive_leaves(q: query.Query):
+    """Leaves that select documents (not under NOT / the right side of AndNot)."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from _positive_leaves(q.a)
+        return
+    if isinstance(q, query.AndMaybe):
+        yield from _positive_leaves(q.a)
+        yield from _positive_leaves(q.b)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _positive_leaves(child)
+
+
+def match_plan(q: query.Query) -> MatchPlan:
+    """The words of a parsed query that should be marked in a body."""
+    stems: set[str] = set()
+    folded: set[str] = set()
+    prefixes: list[str] = []
+    wildcards: list[str] = []
+    fuzzy: list[Fuzzy] = []
+    phrases: list[tuple[str, ...]] = []
+    for leaf in _positive_leaves(q):
+        fieldname = getattr(leaf, "fieldname", None)
+        if isinstance(leaf, query.Phrase) and fieldname in _TEXT_FIELDS:
+            phrases.append(tuple(leaf.words))
+        elif isinstance(leaf, query.FuzzyTerm) and fieldname in (*_TEXT_FIELDS, "words"):
+            fuzzy.append(Fuzzy(fold(leaf.text), leaf.maxdist, leaf.prefixlength))
+        elif isinstance(leaf, query.Prefix) and fieldname in _TEXT_FIELDS:
+            prefixes.append(leaf.text)
+        elif isinstance(leaf, query.Wildcard) and fieldname in _TEXT_FIELDS:
+            wildcards.append(leaf.text)
+        elif isinstance(leaf, query.Term) and fieldname in _TEXT_FIELDS:
+            stems.add(leaf.text)
+        elif isinstance(leaf, query.Term) and fieldname == "words":
+            folded.add(leaf.text)
+    return MatchPlan(
+        frozenset(stems),
+        frozenset(folded),
+        tuple(prefixes),
+        tuple(wildcards),
+        tuple(fuzzy),
+        tuple(phrases),
+    )
+
+
+def filter_query(filters: Filters | None) -> query.Query | None:
+    """The filters as a Whoosh query (ids handled by the caller)."""
+    if filters is None:
+        return None
+    parts: list[query.Query] = []
+    if filters.author:
+        parts.append(query.Term("author_key", filters.author.casefold()))
+    if filters.tag:
+        parts.append(query.Term("tags", filters.tag.casefold().replace(",", " ").strip()))
+    if filters.format:
+        parts.append(query.Term("format", filters.format.casefold()))
+    if filters.ids is not None:
+        parts.append(query.Or([query.Term("id", i) for i in filters.ids]) if filters.ids else
+                     query.NullQuery)  # fmt: skip
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else query.And(parts)
+
+
+@dataclass(frozen=True)
+class RawHit:
+    id: str
+    score: float
+
+
+_SORT_FIELDS = {
+    "date": ("date", True),
+    "title": ("title_key", False),
+    "author": ("author_sort", False),
+}
+
+
+def run(searcher, q: query.Query, *, limit: int | None, sort: str, filters: Filters | None):
+    """(total, [RawHit]) for a parsed query; `terms=True` keeps later matching cheap."""
+    fq = filter_query(filters)
+    if fq is query.NullQuery:
+        return 0, []
+    kwargs: dict = {"limit": limit, "filter": fq}
+    if sort in _SORT_FIELDS:
+        name, reverse = _SORT_FIELDS[sort]
+        kwargs.update(sortedby=name, reverse=reverse)
+    results = searcher.search(q, **kwargs)
+    hits = [RawHit(r["id"], float(r.score or 0.0)) for r in results]
+    return len(results), hits
+
+
+def suggest(searcher, text: str) -> str | None:
+    """The query with unknown plain words replaced by the closest indexed spellings."""
+    corrector = searcher.corrector("words")
+    reader = searcher.reader()
+    changed = False
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal changed
+        word = m.group(0)
+        key = fold(word)
+        if not key or " " in key or reader.frequency("words", key) > 0:
+            return word
+        found = corrector.suggest(key, limit=1, maxdist=2)
+        if not found or found[0] == key:
+            return word
+        changed = True
+        return found[0]
+
+    # only plain words: not field names, operators, wildcards, fuzzy terms or inside ranges
+    pattern = re.compile(r"(?<![\w:*?~\-\[])(?!(?:AND|OR|NOT|TO|to)\b)[^\W\d_]{3,}(?![\w:*?~])")
+    corrected = pattern.sub(fix, text)
+    return corrected if changed else None

@@ -1,0 +1,140 @@
+"""The Whoosh index on disk: open it, notice damage, write batches of documents.
+
+Only this module and `whoosh_query` / `whoosh_schema` import Whoosh. Writers are only ever
+created by the refresh code while it holds our cross-process writer lock, so Whoosh's own
+lock never makes anyone wait or fail.
+
+Damage (a `kill -9` can leave a half-written segment, a missing file, an unreadable TOC) is
+detected when opening or reading; the caller then wipes the index folder and rebuilds from
+the catalog.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index
+
+from tuireader.articles.model import Article
+from tuireader.search.whoosh_schema import document, make_schema
+
+INDEX_NAME = "main"
+# Whoosh raises many kinds of errors on a damaged index; they are all "rebuild".
+DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+          index.IndexError)  # fmt: skip
+
+
+class IndexDamaged(Exception):
+    """The index cannot be opened or read: it must be rebuilt."""
+
+
+class WhooshStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._ix: index.Index | None = None
+        self._searcher = None
+        self._lock = threading.RLock()
+
+    # -- opening ----------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return index.exists_in(str(self.folder), indexname=INDEX_NAME)
+
+    def open(self, *, create: bool = False) -> index.Index | None:
+        """The index, or None when none exists yet (and create is False)."""
+        with self._lock:
+            if self._ix is not None:
+                return self._ix
+            try:
+                if self.exists():
+                    self._ix = index.open_dir(str(self.folder), indexname=INDEX_NAME)
+                elif create:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._ix = index.create_in(str(self.folder), make_schema(), INDEX_NAME)
+            except DAMAGE as exc:
+                raise IndexDamaged(str(exc)) from exc
+            return self._ix
+
+    def wipe(self) -> None:
+        """Delete the index files and start over (the catalog says what to re-add)."""
+        with self._lock:
+            self.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            self._ix = None
+
+    def searcher(self):
+        """A searcher on the latest commit (refreshed cheaply when another process wrote)."""
+        with self._lock:
+            ix = self.open()
+            if ix is None:
+                return None
+            try:
+                if self._searcher is None:
+                    self._searcher = ix.searcher()
+                else:
+                    self._searcher = self._searcher.refresh()
+            except DAMAGE as exc:
+                self.close()
+                raise IndexDamaged(str(exc)) from exc
+            return self._searcher
+
+    def doc_count(self) -> int:
+        ix = self.open()
+        if ix is None:
+            return 0
+        try:
+            return ix.doc_count()
+        except DAMAGE as exc:
+            raise IndexDamaged(str(exc)) from exc
+
+    def stored_ids(self) -> set[str]:
+        """Ids of all live documents (used to reconcile after a crash)."""
+        ix = self.open()
+        if ix is None:
+            return set()
+        with ix.reader() as reader:
+            return {fields["id"] for _n, fields in reader.iter_docs()}
+
+    # -- writing ------------------------------------------------------------------------
+
+    def write(
+        self,
+        *,
+        add: Iterable[Article] = (),
+        replace: Iterable[Article] = (),
+        delete: Iterable[str] = (),
+        procs: int = 1,
+        limitmb: int = 128,
+    ) -> None:
+        """Apply one batch and commit it. Call only while holding the writer lock."""
+        ix = self.open(create=True)
+        assert ix is not None
+        kwargs: dict = {"limitmb": limitmb}
+        if procs > 1:
+            kwargs.update(procs=procs, multisegment=True)
+        writer = ix.writer(**kwargs)
+        try:
+            for article_id in delete:
+                writer.delete_by_term("id", article_id)
+            for article in replace:
+                writer.update_document(**document(article))
+            for article in add:
+                writer.add_document(**document(article))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        with self._lock:
+            self._ix = None  # reopen to see the new TOC
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None

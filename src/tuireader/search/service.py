@@ -40,6 +40,7 @@ class SearchService:
         self._catalog: Catalog | None = None
         self.store = WhooshStore(self.cache_dir / "index")
         self.lock = WriterLock(self.cache_dir / "writer.lock")
+        self._damaged = False  # a search met a damaged index: refresh will rebuild it
 
     @property
     def catalog(self) -> Catalog:
@@ -60,7 +61,9 @@ class SearchService:
 
     def stale(self) -> bool:
         """Whether `refresh` has work: files changed on disk, or the index lags the catalog."""
-        return not diff(self.files(), self.catalog).empty or self.catalog.pending_count() > 0
+        if self._damaged or self.catalog.pending_count() > 0:
+            return True
+        return not diff(self.files(), self.catalog).empty
 
     def indexing_elsewhere(self) -> bool:
         """Another process is writing the catalog/index right now."""
@@ -77,6 +80,7 @@ class SearchService:
         """Update catalog and index (index=False: the catalog only, the fast part)."""
         if not self.lock.acquire():
             return RefreshSummary(busy=True)
+        self._damaged = False
         try:
             return run_refresh(
                 self.catalog,
@@ -166,6 +170,7 @@ class SearchService:
             suggestion = whoosh_query.suggest(searcher, query) if total < SUGGEST_BELOW else None
         except (IndexDamaged, *DAMAGE) as exc:
             self.store.close()
+            self._damaged = True
             return SearchResults(
                 query, 0, [], error=f"the search index needs rebuilding ({exc})", partial=True
             )

@@ -86,7 +86,43 @@ def parse(text: str) -> query.Query:
                 f"unknown field {unknown[0]!r}: use title:, author:, tag:, format: or date:"
             )
         raise QueryError("nothing to search for: the query has no searchable words")
-    return parsed
+    return _prefer_all_words(_not_means_without(parsed))
+
+
+ALL_WORDS_BOOST = 3.0
+
+
+def _prefer_all_words(q: query.Query) -> query.Query:
+    """Add a bonus clause matching every word, so documents with all of them rank first.
+
+    The parser flattens `a b` over title and body into one Or of four terms; its children
+    are grouped back by word (term text) to build the AND of the words.
+    """
+    if not isinstance(q, query.Or):
+        return q
+    groups: dict[object, list[query.Query]] = {}
+    for child in q.subqueries:
+        key = getattr(child, "text", None) or tuple(getattr(child, "words", ())) or repr(child)
+        groups.setdefault(key, []).append(child)
+    if len(groups) < 2 or len(groups) > 8:
+        return q
+    every = [g[0] if len(g) == 1 else query.Or(g) for g in groups.values()]
+    return query.Or([q, query.And(every, boost=ALL_WORDS_BOOST)])
+
+
+def _not_means_without(q: query.Query) -> query.Query:
+    """In an OR-group, `a NOT b` means a without b (not "a, or anything without b")."""
+    if q.is_leaf():
+        return q
+    q = q.apply(_not_means_without)
+    if isinstance(q, query.Or):
+        negated = [c.query for c in q.subqueries if isinstance(c, query.Not)]
+        positive = [c for c in q.subqueries if not isinstance(c, query.Not)]
+        if negated and positive:
+            keep = positive[0] if len(positive) == 1 else query.Or(positive, scale=q.scale)
+            drop = negated[0] if len(negated) == 1 else query.Or(negated)
+            return query.AndNot(keep, drop)
+    return q
 
 
 def _has_null(q: query.Query) -> bool:
@@ -177,7 +213,7 @@ class RawHit:
 
 
 _SORT_FIELDS = {
-    "date": ("date", True),
+    "date": ("date_sort", True),
     "title": ("title_key", False),
     "author": ("author_sort", False),
 }
@@ -193,7 +229,8 @@ def run(searcher, q: query.Query, *, limit: int | None, sort: str, filters: Filt
         name, reverse = _SORT_FIELDS[sort]
         kwargs.update(sortedby=name, reverse=reverse)
     results = searcher.search(q, **kwargs)
-    hits = [RawHit(r["id"], float(r.score or 0.0)) for r in results]
+    scored = sort not in _SORT_FIELDS  # with sortedby, Whoosh's "score" is the sort key
+    hits = [RawHit(r["id"], float(r.score or 0.0) if scored else 0.0) for r in results]
     return len(results), hits
 
 

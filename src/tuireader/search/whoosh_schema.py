@@ -3,7 +3,7 @@
 Fields: `title` (stemmed, boosted), `body` (stemmed, with positions for phrases), `words`
 (title + body unstemmed, no positions: fuzzy terms and did-you-mean need real spellings, since
 `incompatile~` cannot meet the stemmed `incompat`), `author` (folded words), `author_key`,
-`tags`, `format`, `path`, `url` (exact keys for filters), `date` (DATETIME, sortable) and the
+`tags`, `format`, `path`, `url` (exact keys for filters), `date` (DATETIME, for ranges), `date_sort` and the
 sortable `title_key` / `author_sort`. Only `id` is stored: metadata comes from the catalog and
 snippets from the catalog's copy of the body, so the index holds nothing twice.
 
@@ -32,6 +32,7 @@ from tuireader.articles.model import Article
 TOKEN_PATTERN = r"\w+(?:\.?\w+)*"
 TITLE_BOOST = 3.0
 DEFAULT_FIELDS = ("title", "body")
+NO_DATE = -(2**62)  # undated articles sort after dated ones (newest first)
 
 _plain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 _stemmed = _plain | StopFilter() | StemFilter(cachesize=100_000)
@@ -50,7 +51,8 @@ def make_schema() -> fields.Schema:
         format=fields.ID,
         path=fields.ID,
         url=fields.ID,
-        date=fields.DATETIME(sortable=True),
+        date=fields.DATETIME,
+        date_sort=fields.NUMERIC(int, bits=64, signed=True, sortable=True),
         title_key=fields.ID(sortable=True),
         author_sort=fields.ID(sortable=True),
     )
@@ -84,6 +86,7 @@ def document(article: Article) -> dict[str, Any]:
         doc["url"] = article.url
     if article.date:
         doc["date"] = naive_utc(article.date)
+    doc["date_sort"] = int(article.date.timestamp()) if article.date else NO_DATE
     return doc
 
 

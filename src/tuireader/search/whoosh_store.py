@@ -50,7 +50,10 @@ class WhooshStore:
                 return self._ix
             try:
                 if self.exists():
-                    self._ix = index.open_dir(str(self.folder), indexname=INDEX_NAME)
+                    ix = index.open_dir(str(self.folder), indexname=INDEX_NAME)
+                    if sorted(ix.schema.names()) != sorted(make_schema().names()):
+                        raise IndexDamaged("the index was built by another version")
+                    self._ix = ix
                 elif create:
                     self.folder.mkdir(parents=True, exist_ok=True)
                     self._ix = index.create_in(str(self.folder), make_schema(), INDEX_NAME)

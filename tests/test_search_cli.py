@@ -1,0 +1,93 @@
+"""`tuireader index` and `tuireader search` on the command line: output shapes, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_search_service import BREAD, FERRY, TRAM, write
+
+
+def run(lib: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tuireader", "--library", str(lib), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture()
+def lib(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    write(root, "news/ferry.txt", FERRY)
+    write(root, "news/tram.txt", TRAM)
+    write(root, "notes/sourdough.md", BREAD)
+    (root / "empty.txt").write_bytes(b"")
+    return root
+
+
+def test_index_prints_a_summary_and_warns_about_skipped_files(lib: Path) -> None:
+    result = run(lib, "index")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "added 3, updated 0, removed 0, moved 0, skipped 1"
+    assert "warning: empty.txt:" in result.stderr
+    again = run(lib, "index")
+    assert again.stdout.strip() == "added 0, updated 0, removed 0, moved 0, skipped 1"
+
+
+def test_index_progress_json_is_one_object_per_line(lib: Path) -> None:
+    result = run(lib, "index", "--rebuild", "--progress", "json")
+    assert result.returncode == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(set(x) == {"phase", "done", "total"} for x in lines[:-1])
+    assert {x["phase"] for x in lines[:-1]} == {"scan", "parse", "index"}
+    summary = lines[-1]["summary"]
+    assert summary["added"] == 3 and summary["rebuilt"] and not summary["busy"]
+    assert summary["skipped"] == [{"path": "empty.txt", "reason": summary["skipped"][0]["reason"]}]
+
+
+def test_search_json_shape(lib: Path) -> None:
+    result = run(lib, "search", "--json", "ferry")  # indexes what is stale first
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "total", "hits", "suggestion"}
+    assert data["query"] == "ferry" and data["total"] == 2 and data["suggestion"] is None
+    hit = data["hits"][0]
+    for key in ("id", "path", "title", "author", "date", "score", "snippet", "matches"):
+        assert key in hit
+    assert hit["path"] == "news/ferry.txt"
+    body = json.loads(run(lib, "show", "--json", hit["id"]).stdout)["body"]
+    assert {body[s:e].lower() for s, e in hit["matches"]} == {"ferry"}
+
+
+def test_search_limit_sort_and_readable_output(lib: Path) -> None:
+    result = run(lib, "search", "--limit", "1", "--sort", "title", "ferry")
+    assert result.returncode == 0
+    assert "Harbour Town Keeps Its Night Ferry" in result.stdout
+    assert "Valley Tramway" not in result.stdout
+    assert "news/ferry.txt" in result.stdout
+    assert "2 results (showing 1)" in result.stderr
+
+
+def test_exit_codes_and_did_you_mean(lib: Path) -> None:
+    missing = run(lib, "search", "hospitl")
+    assert missing.returncode == 1
+    assert "Did you mean: hospital" in missing.stderr
+    as_json = json.loads(run(lib, "search", "--json", "hospitl").stdout)
+    assert as_json["suggestion"] == "hospital" and as_json["hits"] == []
+    bad = run(lib, "search", "date:[nonsense")
+    assert bad.returncode == 2 and bad.stderr.startswith("tuireader: ")
+    assert "Traceback" not in bad.stderr
+    assert run(lib, "search", "--sort", "colour", "x").returncode == 2  # click usage error
+
+
+def test_titles_are_printed_inert(lib: Path) -> None:
+    write(lib, "evil.txt", "[bold red]Ferry[/] \x1b[31mnews\n\nA ferry story.\n")
+    result = run(lib, "search", "story")
+    assert "[bold red]Ferry[/]" in result.stdout
+    assert "\x1b[31m" not in result.stdout

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from pathlib import Path
 
 from tuireader.articles.model import Article
 from tuireader.search.models import CatalogEntry, Filters
+from tuireader.search.spelling import closest, text_words
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 NEW, INDEXED, DIRTY = 0, 1, 2
 _SEP = "\x1f"
 
@@ -53,6 +55,7 @@ CREATE TABLE IF NOT EXISTS skipped (
     path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -178,9 +181,11 @@ class Catalog:
         skipped: Iterable[tuple[str, int, int, str]] = (),
         unskip: Iterable[str] = (),
     ) -> None:
-        """Write one batch of changes in one transaction."""
+        """Write one batch of changes in one transaction (vocabulary counts included)."""
+        vocab: Counter[str] = Counter()
         with self.transaction() as db:
             for article_id in remove_ids:
+                vocab.subtract(self._old_words(db, article_id))
                 db.execute("DELETE FROM articles WHERE id=?", (article_id,))
                 db.execute("DELETE FROM bodies WHERE id=?", (article_id,))
                 db.execute("INSERT OR IGNORE INTO tombstones VALUES (?)", (article_id,))
@@ -191,7 +196,45 @@ class Catalog:
                 [(_enc(p), s, m, _safe(r)) for p, s, m, r in skipped],
             )
             for item in upserts:
+                vocab.subtract(self._old_words(db, item.article.id))
+                vocab.update(text_words(f"{item.article.title}\n{item.article.body}"))
                 self._upsert(db, item)
+            self._count_words(db, vocab)
+
+    def _old_words(self, db: sqlite3.Connection, article_id: str) -> set[str]:
+        row = db.execute(
+            "SELECT a.title, b.body FROM articles a JOIN bodies b USING (id) WHERE a.id=?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return set()
+        return text_words(f"{row[0]}\n{zlib.decompress(row[1]).decode('utf-8', 'surrogatepass')}")
+
+    def _count_words(self, db: sqlite3.Connection, delta: Counter[str]) -> None:
+        db.executemany(
+            "INSERT INTO vocab VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET df = df + excluded.df",
+            [(w, n) for w, n in delta.items() if n],
+        )
+        db.executemany(
+            "DELETE FROM vocab WHERE word=? AND df <= 0", [(w,) for w, n in delta.items() if n < 0]
+        )
+
+    # -- vocabulary ---------------------------------------------------------------------
+
+    def word_count(self, word: str) -> int:
+        row = self.db.execute("SELECT df FROM vocab WHERE word=?", (word,)).fetchone()
+        return row[0] if row else 0
+
+    def near_words(self, word: str, maxdist: int, prefix: int = 1) -> list[tuple[int, str]]:
+        """(distance, word) of known words within maxdist edits sharing the first letters."""
+        if not word:
+            return []
+        head = word[: max(1, prefix)]
+        rows = self.db.execute(
+            "SELECT word, df FROM vocab WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
+            (head, head + "\U0010ffff", len(word) - maxdist, len(word) + maxdist),
+        ).fetchall()
+        return closest(word, rows, maxdist)
 
     def _upsert(self, db: sqlite3.Connection, item: Stored) -> None:
         a = item.article
@@ -321,7 +364,7 @@ class Catalog:
 
     def clear(self) -> None:
         with self.transaction() as db:
-            for table in ("articles", "bodies", "skipped", "tombstones"):
+            for table in ("articles", "bodies", "skipped", "tombstones", "vocab"):
                 db.execute(f"DELETE FROM {table}")
 
     def reconcile(self, index_ids: set[str]) -> None:

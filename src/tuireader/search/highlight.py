@@ -1,7 +1,7 @@
 """Match offsets and snippets, computed from the body text rather than by Whoosh.
 
 A query is reduced (by `whoosh_query.match_plan`) to a `MatchPlan`: stemmed terms, folded
-terms, prefixes, wildcards, fuzzy terms and phrases. `find_matches` walks the body's tokens
+terms, prefixes, wildcards and phrases (fuzzy terms arrive expanded into stemmed terms). `find_matches` walks the body's tokens
 once (tokenised exactly as the index does) and returns (start, end) character offsets, so the
 reader can highlight them and jump between them. Measured cheaper than Whoosh's highlighter,
 which needs the body stored in the index or re-analysed per hit anyway.
@@ -22,13 +22,6 @@ _LEAD = 50
 
 
 @dataclass(frozen=True)
-class Fuzzy:
-    text: str
-    maxdist: int
-    prefix: int = 0
-
-
-@dataclass(frozen=True)
 class MatchPlan:
     """What counts as a match in a body, independent of the engine."""
 
@@ -36,7 +29,6 @@ class MatchPlan:
     folded: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     wildcards: tuple[str, ...] = ()
-    fuzzy: tuple[Fuzzy, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()  # stemmed words
     _cache: dict[tuple[str, str | None], bool] = field(
         default_factory=dict, compare=False, repr=False
@@ -45,8 +37,7 @@ class MatchPlan:
     @property
     def empty(self) -> bool:
         return (
-            not (self.stems or self.folded or self.prefixes or self.wildcards or self.fuzzy)
-            and not self.phrases
+            not (self.stems or self.folded or self.prefixes or self.wildcards) and not self.phrases
         )
 
     def word_matches(self, folded: str, stemmed: str | None) -> bool:
@@ -65,32 +56,12 @@ class MatchPlan:
         forms = (folded,) if stemmed is None else (folded, stemmed)
         if any(f.startswith(p) for p in self.prefixes for f in forms):
             return True
-        if any(_wildcard(w).match(f) for w in self.wildcards for f in forms):
-            return True
-        return any(
-            folded[: z.prefix] == z.text[: z.prefix] and within(folded, z.text, z.maxdist)
-            for z in self.fuzzy
-        )
+        return any(_wildcard(w).match(f) for w in self.wildcards for f in forms)
 
 
 @lru_cache(maxsize=256)
 def _wildcard(pattern: str) -> re.Pattern[str]:
     return re.compile(translate(pattern))
-
-
-def within(a: str, b: str, limit: int) -> bool:
-    """Damerau-free Levenshtein distance of a and b is at most limit (early exit)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return False
-        previous = current
-    return previous[-1] <= limit
 
 
 def find_matches(body: str, plan: MatchPlan) -> list[Span]:

@@ -136,7 +136,7 @@ class SearchService:
     def matches_in(self, article: Article, query: str) -> list[Span]:
         """Offsets of the query's matches in article.body ([] for an unusable query)."""
         try:
-            plan = whoosh_query.match_plan(whoosh_query.parse(query))
+            plan = whoosh_query.match_plan(self._parse(query))
         except whoosh_query.QueryError:
             return []
         return find_matches(article.body, plan)
@@ -156,7 +156,7 @@ class SearchService:
         if not query.strip():
             return self._list(query, limit, sort, filters)
         try:
-            parsed = whoosh_query.parse(query)
+            parsed = self._parse(query)
         except whoosh_query.QueryError as exc:
             return SearchResults(query, 0, [], error=str(exc))
         partial = self.catalog.pending_count() > 0
@@ -167,7 +167,7 @@ class SearchService:
                     query, 0, [], error="the search index is not built yet", partial=True
                 )
             total, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
-            suggestion = whoosh_query.suggest(searcher, query) if total < SUGGEST_BELOW else None
+            suggestion = self._suggest(query) if total < SUGGEST_BELOW else None
         except (IndexDamaged, *DAMAGE) as exc:
             self.store.close()
             self._damaged = True
@@ -176,6 +176,12 @@ class SearchService:
             )
         hits = self._hits(raw, whoosh_query.match_plan(parsed))
         return SearchResults(query, total, hits, suggestion, partial=partial)
+
+    def _parse(self, text: str):  # -> whoosh query, fuzzy terms expanded
+        return whoosh_query.expand_fuzzy(whoosh_query.parse(text), self.catalog.near_words)
+
+    def _suggest(self, text: str) -> str | None:
+        return whoosh_query.suggest(text, self.catalog.word_count, self.catalog.near_words)
 
     def _hits(self, raw: list[whoosh_query.RawHit], plan) -> list[Hit]:
         ids = [r.id for r in raw]

@@ -3,13 +3,14 @@
 Syntax: plain words (OR-ed with a bonus for documents that have all of them), "phrases",
 AND / OR / NOT and -word, field:value for title, author, tag, format (and path, url),
 date:2023, date:2023-03, date:[2023-01-01 to 2023-06-30], wild* and fuzzy~ (fuzzy~2).
-Unfielded fuzzy terms are matched against the unstemmed `words` field. Any string is
-accepted: what cannot be parsed becomes a `QueryError` with a readable message.
+Fuzzy terms are expanded (`expand_fuzzy`) against the library's unstemmed vocabulary and
+searched as ordinary stemmed terms. Any string is accepted: what cannot be parsed becomes a `QueryError` with a readable message.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,9 +18,9 @@ from whoosh import qparser, query
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import FuzzyTermPlugin
 
-from tuireader.search.highlight import Fuzzy, MatchPlan
+from tuireader.search.highlight import MatchPlan
 from tuireader.search.models import Filters
-from tuireader.search.whoosh_schema import DEFAULT_FIELDS, fold, make_schema
+from tuireader.search.whoosh_schema import DEFAULT_FIELDS, fold, normal_forms, parser_schema
 
 MAX_QUERY_CHARS = 1000
 _TEXT_FIELDS = {"title", "body"}
@@ -50,7 +51,7 @@ class _FuzzyFieldPlugin(qparser.Plugin):
 
 @lru_cache(maxsize=1)
 def _parser() -> qparser.QueryParser:
-    schema = make_schema()
+    schema = parser_schema()
     parser = qparser.MultifieldParser(
         list(DEFAULT_FIELDS), schema, group=qparser.OrGroup.factory(0.9)
     )
@@ -161,30 +162,50 @@ def match_plan(q: query.Query) -> MatchPlan:
     folded: set[str] = set()
     prefixes: list[str] = []
     wildcards: list[str] = []
-    fuzzy: list[Fuzzy] = []
     phrases: list[tuple[str, ...]] = []
     for leaf in _positive_leaves(q):
         fieldname = getattr(leaf, "fieldname", None)
         if isinstance(leaf, query.Phrase) and fieldname in _TEXT_FIELDS:
             phrases.append(tuple(leaf.words))
-        elif isinstance(leaf, query.FuzzyTerm) and fieldname in (*_TEXT_FIELDS, "words"):
-            fuzzy.append(Fuzzy(fold(leaf.text), leaf.maxdist, leaf.prefixlength))
         elif isinstance(leaf, query.Prefix) and fieldname in _TEXT_FIELDS:
             prefixes.append(leaf.text)
         elif isinstance(leaf, query.Wildcard) and fieldname in _TEXT_FIELDS:
             wildcards.append(leaf.text)
         elif isinstance(leaf, query.Term) and fieldname in _TEXT_FIELDS:
             stems.add(leaf.text)
-        elif isinstance(leaf, query.Term) and fieldname == "words":
-            folded.add(leaf.text)
     return MatchPlan(
         frozenset(stems),
         frozenset(folded),
         tuple(prefixes),
         tuple(wildcards),
-        tuple(fuzzy),
         tuple(phrases),
     )
+
+
+NearWords = Callable[[str, int, int], list[tuple[int, str]]]
+MAX_EXPANSION = 50
+
+
+def expand_fuzzy(q: query.Query, near: NearWords) -> query.Query:
+    """Replace each fuzzy term by the known words within its distance, as stemmed terms on
+    title and body (or only its own field when one was given)."""
+
+    def swap(node: query.Query) -> query.Query:
+        if not isinstance(node, query.FuzzyTerm):
+            return node
+        fields = DEFAULT_FIELDS if node.fieldname in ("words", "body") else (node.fieldname,)
+        words = [w for _d, w in near(fold(node.text), node.maxdist, node.prefixlength)]
+        stems = dict.fromkeys(
+            s for s in (normal_forms(w)[1] for w in words[:MAX_EXPANSION]) if s is not None
+        )
+        terms = [query.Term(f, s, boost=node.boost) for s in stems for f in fields]
+        if not terms:
+            return query.NullQuery
+        return terms[0] if len(terms) == 1 else query.Or(terms)
+
+    if isinstance(q, query.FuzzyTerm):
+        return swap(q)
+    return q.accept(swap).normalize()
 
 
 def filter_query(filters: Filters | None) -> query.Query | None:
@@ -222,7 +243,7 @@ _SORT_FIELDS = {
 def run(searcher, q: query.Query, *, limit: int | None, sort: str, filters: Filters | None):
     """(total, [RawHit]) for a parsed query; `terms=True` keeps later matching cheap."""
     fq = filter_query(filters)
-    if fq is query.NullQuery:
+    if fq is query.NullQuery or isinstance(q, _NULL):
         return 0, []
     kwargs: dict = {"limit": limit, "filter": fq}
     if sort in _SORT_FIELDS:
@@ -234,23 +255,21 @@ def run(searcher, q: query.Query, *, limit: int | None, sort: str, filters: Filt
     return len(results), hits
 
 
-def suggest(searcher, text: str) -> str | None:
-    """The query with unknown plain words replaced by the closest indexed spellings."""
-    corrector = searcher.corrector("words")
-    reader = searcher.reader()
+def suggest(text: str, count: Callable[[str], int], near: NearWords) -> str | None:
+    """The query with unknown plain words replaced by the closest frequent known words."""
     changed = False
 
     def fix(m: re.Match[str]) -> str:
         nonlocal changed
         word = m.group(0)
         key = fold(word)
-        if not key or " " in key or reader.frequency("words", key) > 0:
+        if not key or " " in key or count(key) > 0:
             return word
-        found = corrector.suggest(key, limit=1, maxdist=2)
-        if not found or found[0] == key:
+        found = near(key, 2, 1)
+        if not found:
             return word
         changed = True
-        return found[0]
+        return found[0][1]
 
     # only plain words: not field names, operators, wildcards, fuzzy terms or inside ranges
     pattern = re.compile(r"(?<![\w:*?~\-\[])(?!(?:AND|OR|NOT|TO|to)\b)[^\W\d_]{3,}(?![\w:*?~])")

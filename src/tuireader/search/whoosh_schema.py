@@ -1,8 +1,6 @@
 """The full-text schema and its analysers (Whoosh), plus the same tokenisation for offsets.
 
-Fields: `title` (stemmed, boosted), `body` (stemmed, with positions for phrases), `words`
-(title + body unstemmed, no positions: fuzzy terms and did-you-mean need real spellings, since
-`incompatile~` cannot meet the stemmed `incompat`), `author` (folded words), `author_key`,
+Fields: `title` (stemmed, boosted), `body` (stemmed, with positions for phrases), `author` (folded words), `author_key`,
 `tags`, `format`, `path`, `url` (exact keys for filters), `date` (DATETIME, for ranges), `date_sort` and the
 sortable `title_key` / `author_sort`. Only `id` is stored: metadata comes from the catalog and
 snippets from the catalog's copy of the body, so the index holds nothing twice.
@@ -36,7 +34,15 @@ NO_DATE = -(2**62)  # undated articles sort after dated ones (newest first)
 
 _plain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 _stemmed = _plain | StopFilter() | StemFilter(cachesize=100_000)
-_token_re = RegexTokenizer(TOKEN_PATTERN).expression
+TOKEN_RE = RegexTokenizer(TOKEN_PATTERN).expression
+
+
+def parser_schema() -> fields.Schema:
+    """The index schema plus `words`: the parser's name for unstemmed fuzzy terms, which
+    `spelling` expands from the catalog's vocabulary (no such field is indexed)."""
+    schema = make_schema()
+    schema.add("words", fields.TEXT(analyzer=_plain, phrase=False))
+    return schema
 
 
 def make_schema() -> fields.Schema:
@@ -44,7 +50,6 @@ def make_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=_stemmed, field_boost=TITLE_BOOST),
         body=fields.TEXT(analyzer=_stemmed),
-        words=fields.TEXT(analyzer=_plain, phrase=False),
         author=fields.TEXT(analyzer=_plain, phrase=True),
         author_key=fields.ID,
         tags=fields.KEYWORD(lowercase=True, commas=True, scorable=False),
@@ -71,7 +76,6 @@ def document(article: Article) -> dict[str, Any]:
         "id": article.id,
         "title": article.title,
         "body": article.body,
-        "words": f"{article.title}\n{article.body}",
         "format": article.format,
         "path": article.path.encode("utf-8", "replace").decode("utf-8"),
         "title_key": article.title.casefold()[:200] or "\uffff",
@@ -108,7 +112,7 @@ def body_tokens(text: str) -> list[tuple[int, int, str, str | None]]:
     """(start, end, folded, stemmed) for every token of text, in order."""
     forms = normal_forms
     out = []
-    for m in _token_re.finditer(text):
+    for m in TOKEN_RE.finditer(text):
         folded, stemmed = forms(m.group())
         out.append((m.start(), m.end(), folded, stemmed))
     return out

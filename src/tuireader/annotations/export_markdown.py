@@ -1,0 +1,141 @@
+"""Markdown export in the layout Readwise and Omnivore users keep in Obsidian.
+
+One `##` section per article: a metadata list, then `### Bookmarks` and `### Highlights` in
+reading order, each passage a block quote followed by its note, tags, colour and location.
+Article text and metadata are untrusted: Markdown-significant characters are escaped so a
+title cannot open a heading, a link, an HTML tag or an Obsidian embed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tuireader.annotations.export_common import percent
+from tuireader.annotations.models import ArticleAnnotations, ArticleRef, Bookmark, Highlight
+from tuireader.textsafe import clean_line, clean_text
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$=%^])")
+_LINE_START = re.compile(r"^(\s*)(\d+[.)]|[-+])")
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+_TAG_CHARS = re.compile(r"[^\w/-]+")
+
+
+def escape_inline(text: str | None) -> str:
+    """One line of untrusted text, inert in Markdown (and in Obsidian's extensions)."""
+    line = clean_line(text or "")
+    return _LINE_START.sub(_escape_marker, _SPECIAL.sub(r"\\\1", line))
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    """`1.` / `-` / `+` at the start of a line would start a list (or a setext heading)."""
+    space, marker = match.groups()
+    return f"{space}{marker[:-1]}\\{marker[-1]}"
+
+
+def escape_block(text: str) -> list[str]:
+    """Untrusted multi-line text as escaped lines (blank lines kept as paragraph breaks)."""
+    lines = clean_text(text).replace("\r", "").split("\n")
+    out = [escape_inline(line) if line.strip() else "" for line in lines]
+    while out and not out[-1]:
+        out.pop()
+    while out and not out[0]:
+        out.pop(0)
+    return out or [""]
+
+
+def tag_list(tags: Iterable[str]) -> str:
+    """Tags as Obsidian `#tags` (characters a tag cannot hold become `-`)."""
+    names = [_TAG_CHARS.sub("-", clean_line(t)).strip("-") for t in tags]
+    return " ".join(f"#{n}" for n in dict.fromkeys(names) if n and not n.isdigit())
+
+
+def render_markdown(groups: Iterable[ArticleAnnotations]) -> str:
+    lines = ["# tuireader annotations", ""]
+    for group in groups:
+        if not (group.bookmarks or group.highlights):
+            continue
+        lines += _article(group)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _article(group: ArticleAnnotations) -> list[str]:
+    ref = group.article
+    lines = [f"## {escape_inline(ref.title) or escape_inline(ref.path) or 'Untitled'}", ""]
+    lines += _metadata(ref)
+    lines.append("")
+    if group.bookmarks:
+        lines += ["### Bookmarks", ""]
+        for bookmark in group.bookmarks:
+            lines += _bookmark(bookmark, ref)
+    if group.highlights:
+        lines += ["### Highlights", ""]
+        for highlight in group.highlights:
+            lines += _highlight(highlight, ref)
+    return lines
+
+
+def _metadata(ref: ArticleRef) -> list[str]:
+    lines = []
+    if ref.author:
+        lines.append(f"- Author: {escape_inline(ref.author)}")
+    if ref.date:
+        lines.append(f"- Date: {escape_inline(ref.date[:10])}")
+    url = clean_line(ref.url or "")
+    if url and _SAFE_URL.match(url):
+        lines.append(f"- Source: <{url}>")
+    elif url:
+        lines.append(f"- Source: {escape_inline(url)}")
+    lines.append(f"- Path: {escape_inline(ref.path)}")
+    if ref.tags and tag_list(ref.tags):
+        lines.append(f"- Tags: {tag_list(ref.tags)}")
+    if ref.missing:
+        lines.append("- Status: file missing (annotations kept)")
+    return lines
+
+
+def _bookmark(bookmark: Bookmark, ref: ArticleRef) -> list[str]:
+    if bookmark.offset is None:
+        lines = ["- Whole article"]
+        location = None
+    else:
+        lines = [f"> {line}" if line else ">" for line in escape_block(bookmark.quote or "")]
+        location = f"{percent(bookmark.offset, ref.length)}% (offset {bookmark.offset})"
+    return lines + _details(
+        bookmark.id, bookmark.note, bookmark.tags, None, location, bookmark.orphaned
+    )
+
+
+def _highlight(highlight: Highlight, ref: ArticleRef) -> list[str]:
+    lines = [f"> {line}" if line else ">" for line in escape_block(highlight.quote)]
+    location = f"{percent(highlight.start, ref.length)}% (offset {highlight.start})"
+    return lines + _details(
+        highlight.id, highlight.note, highlight.tags, highlight.color, location, highlight.orphaned
+    )
+
+
+def _details(
+    ident: str,
+    note: str | None,
+    tags: tuple[str, ...],
+    color: str | None,
+    location: str | None,
+    orphaned: bool,
+) -> list[str]:
+    """The list under a passage: the note first, then tags, colour, location and id."""
+    lines = [""]
+    if note:
+        first, *rest = escape_block(note)
+        lines.append(f"- Note: {first}")
+        lines += [f"  {line}" if line else "" for line in rest]
+    if tags and tag_list(tags):
+        lines.append(f"- Tags: {tag_list(tags)}")
+    if color:
+        lines.append(f"- Colour: {color}")
+    if location:
+        lines.append(f"- Location: {location}")
+    if orphaned:
+        lines.append("- Orphaned: this text is no longer in the article")
+    lines.append(f"- ID: `{ident}`")
+    lines.append("")
+    return lines

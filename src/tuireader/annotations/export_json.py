@@ -37,8 +37,8 @@ def _article(group: ArticleAnnotations) -> dict[str, Any]:
         "length": ref.length,
         "missing": ref.missing,
         "reading_state": _state(group.reading_state) if group.reading_state else None,
-        "bookmarks": [_bookmark(b) for b in group.bookmarks],
-        "highlights": [_highlight(h) for h in group.highlights],
+        "bookmarks": [bookmark_dict(b) for b in group.bookmarks],
+        "highlights": [highlight_dict(h) for h in group.highlights],
     }
 
 
@@ -55,11 +55,13 @@ def _common(item: Bookmark | Highlight) -> dict[str, Any]:
     }
 
 
-def _bookmark(b: Bookmark) -> dict[str, Any]:
+def bookmark_dict(b: Bookmark) -> dict[str, Any]:
+    """A bookmark as in the export (without its article)."""
     return {"id": b.id, "offset": b.offset, **_common(b)}
 
 
-def _highlight(h: Highlight) -> dict[str, Any]:
+def highlight_dict(h: Highlight) -> dict[str, Any]:
+    """A highlight as in the export (without its article)."""
     return {"id": h.id, "start": h.start, "end": h.end, "color": h.color, **_common(h)}
 
 

@@ -96,14 +96,12 @@ def _metadata(ref: ArticleRef) -> list[str]:
 
 def _bookmark(bookmark: Bookmark, ref: ArticleRef) -> list[str]:
     if bookmark.offset is None:
-        lines = ["- Whole article"]
-        location = None
-    else:
-        lines = [f"> {line}" if line else ">" for line in escape_block(bookmark.quote or "")]
-        location = f"{percent(bookmark.offset, ref.length)}% (offset {bookmark.offset})"
-    return lines + _details(
-        bookmark.id, bookmark.note, bookmark.tags, None, location, bookmark.orphaned
-    )
+        details = _details(bookmark.id, bookmark.note, bookmark.tags, None, None, False)
+        return ["- Whole article", *details[1:]]
+    lines = [f"> {line}" if line else ">" for line in escape_block(bookmark.quote or "")]
+    location = f"{percent(bookmark.offset, ref.length)}% (offset {bookmark.offset})"
+    details = _details(bookmark.id, bookmark.note, bookmark.tags, None, location, bookmark.orphaned)
+    return lines + details
 
 
 def _highlight(highlight: Highlight, ref: ArticleRef) -> list[str]:

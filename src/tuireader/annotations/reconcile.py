@@ -133,8 +133,8 @@ def reconcile(
     rows = conn.execute(
         "SELECT pk, article_id, path, title, author, date, url, tags, fingerprint, length, missing, "
         "EXISTS (SELECT 1 FROM bookmarks b WHERE b.article = a.pk) "
-        "OR EXISTS (SELECT 1 FROM highlights h WHERE h.article = a.pk) "
-        "OR EXISTS (SELECT 1 FROM reading_state r WHERE r.article = a.pk) "
+        "OR EXISTS (SELECT 1 FROM highlights h WHERE h.article = a.pk), "
+        "EXISTS (SELECT 1 FROM reading_state r WHERE r.article = a.pk) "
         "FROM articles a WHERE library = ? ORDER BY path, article_id",
         (library,),
     ).fetchall()
@@ -143,7 +143,7 @@ def reconcile(
         article = current.get(row[1])
         if article is not None and (tuple(row[2:10]) != snapshot_values(article) or row[10]):
             sync_article(conn, library, article, report)
-    gone = [row for row in rows if row[1] not in current and row[11]]
+    gone = [row for row in rows if row[1] not in current and (row[11] or row[12])]
     if not gone:
         return report
     pool = [a for a in current.values() if a.id not in annotated]

@@ -1,0 +1,247 @@
+"""Choose a page's metadata: explicit publisher signals first, extractor guesses second.
+
+Order per field: JSON-LD, then <meta> (Dublin Core, OpenGraph, Twitter, Parse.ly, plain),
+then visible markup (<time datetime>, bylines, <title>/<h1>), then trafilatura's guesses.
+Every value is cleaned to one inert line; implausible values (URL "authors", 300-character
+bylines, relative canonical links) are dropped rather than shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from tuireader.articles.dates import parse_date
+from tuireader.articles.html_signals import PageSignals
+from tuireader.textsafe import clean_line
+
+_TITLE_KEYS = ("dc.title", "dc:title", "dcterm:title", "og:title", "title", "twitter:title")
+_TITLE_KEYS_LATE = ("parsely-title", "sailthru.title")
+_AUTHOR_KEYS = (
+    "dc.creator",
+    "dc:creator",
+    "dcterm:creator",
+    "author",
+    "parsely-author",
+    "sailthru.author",
+    "article:author",
+    "byl",
+)
+_DATE_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "parsely-pub-date",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc:date",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publication_date",
+    "sailthru.date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+)
+_SITE_KEYS = ("og:site_name", "application-name", "al:ios:app_name", "twitter:site")
+_SUMMARY_KEYS = ("description", "og:description", "twitter:description", "dc.description")
+_TAG_KEYS = ("article:tag", "keywords", "news_keywords", "parsely-tags")
+_HIER_SEP = re.compile(r"\s[|\-–—\\/>»]\s")  # " | ", " - ", " — ", " » " ...
+_BY_PREFIX = re.compile(r"^(?:written\s+|posted\s+)?by[:\s]\s*", re.I)
+_URLISH = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net)/", re.I)
+_TOKENS = re.compile(r"\w+")
+_URL_IN_TEXT = re.compile(r"\(?\s*(?:https?://|www\.)\S*\s*\)?", re.I)
+_MAX_AUTHOR = 100
+_MAX_TAGS = 50
+
+
+@dataclass(frozen=True)
+class TrafilaturaMeta:
+    """The subset of trafilatura's guesses tuireader uses (None when it found nothing)."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    author: str | None
+    date: datetime | None
+    url: str | None
+    site: str | None
+    summary: str
+    tags: tuple[str, ...]
+
+
+def choose_meta(sig: PageSignals, guess: TrafilaturaMeta) -> PageMeta:
+    site = _first(sig.meta.get(k) for k in _SITE_KEYS) or clean_line(sig.jsonld.publisher)
+    site = site or clean_line(guess.sitename)
+    return PageMeta(
+        title=choose_title(sig, guess, site),
+        author=choose_author(sig, guess),
+        date=choose_date(sig, guess),
+        url=_choose_url(sig, guess),
+        site=site.lstrip("@") or None,
+        summary=_first([sig.jsonld.description, *(sig.meta.get(k) for k in _SUMMARY_KEYS)])
+        or clean_line(guess.description),
+        tags=_choose_tags(sig, guess),
+    )
+
+
+def _first(values: object) -> str:
+    for value in values:  # type: ignore[attr-defined]
+        text = clean_line(value) if isinstance(value, str) else ""
+        if text:
+            return text
+    return ""
+
+
+# --- title --------------------------------------------------------------------------------
+
+
+def choose_title(sig: PageSignals, guess: TrafilaturaMeta, site: str) -> str:
+    """The headline the publisher declared, preferring one the <title> agrees with."""
+    declared = [sig.jsonld.headline, sig.jsonld.name, *(sig.meta.get(k) for k in _TITLE_KEYS)]
+    explicit = [c for c in (clean_line(v) for v in declared if isinstance(v, str)) if c]
+    if explicit:
+        tag = clean_line(sig.title_tag)
+        agreed = next((c for c in explicit if tag and similarity(c, tag) > 0.75), explicit[0])
+        return strip_site(agreed, site)
+    from_tag = clean_title_tag(clean_line(sig.title_tag), sig.headings)
+    if from_tag:
+        return strip_site(from_tag, site)
+    return _first([*(sig.meta.get(k) for k in _TITLE_KEYS_LATE), guess.title])
+
+
+def similarity(candidate: str, reference: str) -> float:
+    """Share of the candidate's text made of words the reference also has (0..1)."""
+    ref = set(_TOKENS.findall(reference.casefold()))
+    words = _TOKENS.findall(candidate.casefold())
+    if not words:
+        return 0.0
+    foreign = " ".join(w for w in words if w not in ref)
+    return 1 - len(foreign) / len(" ".join(words))
+
+
+def strip_site(title: str, site: str) -> str:
+    """ "Headline | Site Name" -> "Headline" when the suffix (or prefix) is the site's name."""
+    if not site:
+        return title
+    parts = _HIER_SEP.split(title)
+    if len(parts) < 2:
+        return title
+    folded = site.casefold()
+    if parts[-1].strip().casefold() == folded:
+        return title[: title.casefold().rfind(folded)].rstrip(" |-–—\\/>»:").strip() or title
+    if parts[0].strip().casefold() == folded:
+        return title[len(parts[0]) :].lstrip(" |-–—\\/>»:").strip() or title
+    return title
+
+
+def clean_title_tag(title: str, headings: list[str]) -> str:
+    """A <title> without its site part (after Readability.js's _getArticleTitle heuristics)."""
+    if not title:
+        return headings[0] if len(headings) == 1 else ""
+    words = _word_count(title)
+    hierarchical = False
+    current = title
+    if _HIER_SEP.search(title):
+        hierarchical = True
+        current = " ".join(title[: _last_sep(title)].split())
+        if _word_count(current) < 3:
+            current = title[_HIER_SEP.search(title).end() :].strip()  # type: ignore[union-attr]
+    elif ": " in title:
+        if not any(h.strip() == title.strip() for h in headings):
+            current = title[title.rfind(":") + 1 :].strip()
+            if _word_count(current) < 3:
+                current = title[title.find(":") + 1 :].strip()
+            elif _word_count(title[: title.find(":")]) > 5:
+                current = title
+    elif (len(title) > 150 or len(title) < 15) and len(headings) == 1:
+        current = headings[0]
+    n = _word_count(current)
+    if n <= 4 and (not hierarchical or n != _word_count(_HIER_SEP.sub(" ", title)) - 1):
+        current = title
+    return current if words else ""
+
+
+def _last_sep(title: str) -> int:
+    return [m.start() for m in _HIER_SEP.finditer(title)][-1]
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+# --- author, date, url, tags --------------------------------------------------------------
+
+
+def choose_author(sig: PageSignals, guess: TrafilaturaMeta) -> str | None:
+    candidates = [
+        ", ".join(dict.fromkeys(sig.jsonld.authors)),
+        *(sig.meta.get(k) for k in _AUTHOR_KEYS),
+        *sig.bylines,
+        guess.author,
+    ]
+    for value in candidates:
+        name = clean_author(value or "")
+        if name:
+            return name
+    return None
+
+
+def clean_author(value: str) -> str:
+    """A plausible byline, or "" (URLs, e-mail-only, sentences and site chrome rejected)."""
+    text = _URL_IN_TEXT.sub(" ", clean_line(value)) if not _URLISH.match(value) else ""
+    text = _BY_PREFIX.sub("", " ".join(text.split())).strip(" ,;|-–—")
+    if not text or len(text) > _MAX_AUTHOR or _word_count(text) > 12:
+        return ""
+    if _URLISH.search(text) or text.startswith("@") or not any(ch.isalpha() for ch in text):
+        return ""
+    return text
+
+
+def choose_date(sig: PageSignals, guess: TrafilaturaMeta) -> datetime | None:
+    candidates = [
+        sig.jsonld.published,
+        *(sig.meta.get(k) for k in _DATE_KEYS),
+        *sig.time_datetimes[:1],
+        guess.date,
+    ]
+    for value in candidates:
+        parsed = parse_date(clean_line(value)) if value else None
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _choose_url(sig: PageSignals, guess: TrafilaturaMeta) -> str | None:
+    for value in (sig.canonical, sig.meta.get("og:url"), sig.jsonld.url, guess.url):
+        url = clean_line(value)
+        if url.startswith(("http://", "https://")) and " " not in url and len(url) < 2048:
+            return url
+    return None
+
+
+def _choose_tags(sig: PageSignals, guess: TrafilaturaMeta) -> tuple[str, ...]:
+    raw: list[str] = []
+    for key in _TAG_KEYS:
+        for value in sig.meta_all.get(key, []):
+            raw.extend(value.split(",") if key != "article:tag" else [value])
+    raw.extend(sig.jsonld.keywords)
+    raw.extend(guess.tags)
+    tags: dict[str, str] = {}
+    for value in raw:
+        tag = clean_line(value)
+        if tag and len(tag) <= 60 and tag.casefold() not in tags:
+            tags[tag.casefold()] = tag
+    return tuple(tags.values())[:_MAX_TAGS]

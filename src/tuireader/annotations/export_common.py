@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Union
@@ -54,6 +55,15 @@ def _finder(articles: ArticleLookup) -> Callable[[str], Article | None]:
     if callable(articles):
         return articles
     raise TypeError("articles must be a mapping of id -> Article or a callable")
+
+
+_WEB_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is a plain http(s) link; other schemes (javascript:, data:) are dropped."""
+    url = (url or "").strip()
+    return url if _WEB_URL.match(url) else None
 
 
 def percent(offset: int | None, length: int) -> int:

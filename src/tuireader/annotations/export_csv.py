@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from tuireader.annotations.export_common import web_url
 from tuireader.annotations.models import ArticleAnnotations, Bookmark, Highlight
 
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
@@ -39,7 +40,7 @@ def render_csv(groups: Iterable[ArticleAnnotations]) -> str:
                 item.quote or "",
                 ref.title,
                 ref.author or "",
-                ref.url or "",
+                web_url(ref.url) or "",
                 _note(item),
                 location,
                 item.created.strftime("%Y-%m-%d %H:%M:%S"),

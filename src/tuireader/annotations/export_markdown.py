@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tuireader.annotations.export_common import percent
+from tuireader.annotations.export_common import percent, web_url
 from tuireader.annotations.models import ArticleAnnotations, ArticleRef, Bookmark, Highlight
 from tuireader.textsafe import clean_line, clean_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$=%^])")
 _LINE_START = re.compile(r"^(\s*)(\d+[.)]|[-+])")
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 _TAG_CHARS = re.compile(r"[^\w/-]+")
 
 
@@ -81,11 +80,9 @@ def _metadata(ref: ArticleRef) -> list[str]:
         lines.append(f"- Author: {escape_inline(ref.author)}")
     if ref.date:
         lines.append(f"- Date: {escape_inline(ref.date[:10])}")
-    url = clean_line(ref.url or "")
-    if url and _SAFE_URL.match(url):
+    url = web_url(ref.url)
+    if url:
         lines.append(f"- Source: <{url}>")
-    elif url:
-        lines.append(f"- Source: {escape_inline(url)}")
     lines.append(f"- Path: {escape_inline(ref.path)}")
     if ref.tags and tag_list(ref.tags):
         lines.append(f"- Tags: {tag_list(ref.tags)}")

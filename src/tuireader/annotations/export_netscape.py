@@ -8,14 +8,12 @@ HTML-escaped; other URL schemes (javascript:, data:) are never written as links.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from tuireader.annotations.export_common import web_url
 from tuireader.annotations.models import ArticleAnnotations
 from tuireader.textsafe import clean_line
-
-_WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 HEADER = """<!DOCTYPE NETSCAPE-Bookmark-file-1>
 <!-- This is an automatically generated file.
@@ -54,10 +52,7 @@ def render_netscape(groups: Iterable[ArticleAnnotations], library_root: Path) ->
 
 
 def _href(url: str | None, path: str, library_root: Path) -> str:
-    url = clean_line(url or "")
-    if url and _WEB_URL.match(url):
-        return url
-    return (Path(library_root) / path).as_uri()
+    return web_url(clean_line(url or "")) or (Path(library_root) / path).as_uri()
 
 
 def _attr(value: str) -> str:

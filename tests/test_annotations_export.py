@@ -121,6 +121,7 @@ def test_csv_has_readwise_columns_and_no_formulas(scenario) -> None:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     evil = [row for row in rows if row[1].startswith("]]")]
     assert evil and all(row[2] == '\'=HYPERLINK("http://evil.test")' for row in evil)
+    assert all(row[3] == "" for row in evil)  # javascript: is not a URL to hand on
     assert any(row[0] == "'=SUM(A1:A9)" for row in evil)
     bookmark_rows = [row for row in rows if row[0] == "" and row[5] == ""]
     assert len(bookmark_rows) == 2  # the two whole-article bookmarks

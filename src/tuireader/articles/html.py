@@ -37,6 +37,9 @@ _PROLOGUE = re.compile(
 # htmldate's markup-only search: its "extensive" text scan mostly finds copyright years,
 # comment dates and today's date on the pages of bench/html_metadata.py.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
+# Measured with bench/html_metadata.py (body F1 against Readability.js's articles).
+# favor_recall: P 0.956 R 0.927 (default P 0.950 R 0.929, favor_precision P 0.967 R 0.910).
+_BODY_OPTIONS = {"include_comments": False, "include_tables": True, "favor_recall": True}
 _PARSER = lxml.html.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, no_network=True
 )
@@ -90,9 +93,8 @@ def _trafilatura(root: lxml.html.HtmlElement) -> trafilatura.settings.Document |
         result = trafilatura.bare_extraction(
             root,
             with_metadata=True,
-            include_comments=False,
-            include_tables=True,
             date_extraction_params=_DATE_PARAMS,
+            **_BODY_OPTIONS,
         )
     return result if isinstance(result, trafilatura.settings.Document) else None
 

@@ -12,14 +12,61 @@ import re
 from lxml import etree
 
 _BLOCKS = frozenset(
-    ["p", "head", "quote", "pre", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "row", "figure", "figcaption", "dd", "dt", "ul", "ol", "list", "dl", "address", "hr", "header", "footer", "details", "summary"]
+    [
+        "p",
+        "head",
+        "quote",
+        "pre",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "table",
+        "tr",
+        "row",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "ul",
+        "ol",
+        "list",
+        "dl",
+        "address",
+        "hr",
+        "header",
+        "footer",
+        "details",
+        "summary",
+    ]
 )
 _ITEMS = frozenset({"li", "item"})
 _BREAKS = frozenset({"br", "lb"})
 _CELLS = frozenset({"td", "th", "cell"})
 _PREFORMATTED = frozenset({"pre", "code"})
 _SKIP = frozenset(
-    ["script", "style", "noscript", "template", "svg", "math", "title", "iframe", "object", "button", "select", "textarea", "graphic"]
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "title",
+        "iframe",
+        "object",
+        "button",
+        "select",
+        "textarea",
+        "graphic",
+    ]
 )
 _CHROME = frozenset({"nav", "aside", "form", "menu"})
 _WS = re.compile(r"\s+")

@@ -42,7 +42,7 @@ REPEAT = 5
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def ms(seconds: float) -> str:
@@ -93,7 +93,7 @@ def search_times(svc: SearchService) -> tuple[dict[str, list[float]], list[float
                 results = svc.search(q, limit=20)
                 by_kind.setdefault(kind, []).append(time.perf_counter() - t)
                 assert results.error is None, (q, results.error)
-            parsed = whoosh_query.parse(q)
+            parsed = svc._parse(q)
             searcher = svc.store.searcher()
             t = time.perf_counter()
             _total, raw = whoosh_query.run(
@@ -187,7 +187,7 @@ def run(n: int, work: Path) -> None:
     print(
         f"search process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB"
     )
-    print(f"{tool} -l median {ms(rg)} ms = {rg / pct(everything, 0.5):.0f}x our p50")
+    print(f"{tool} -l median {ms(rg)} ms = {rg / pct(everything, 0.5):.1f}x our p50")
     print(f"SQLite FTS5: build {fts_build:.1f} s ({seconds / fts_build:.0f}x faster than ours), "
           f"query+snippet median {ms(fts_query)} ms")  # fmt: skip
     sys.stdout.flush()

@@ -43,7 +43,7 @@ def test_reader_works_while_writer_indexes_and_kill_9_is_repaired(tmp_path: Path
     svc = SearchService(lib, AppPaths.from_environment().library_cache(lib))
     proc = start_indexer(lib)
     try:
-        event = wait_for(proc, "index", 1)  # at least one batch committed
+        event = wait_for(proc, "index", 500)  # the first batch (500) is committed
         assert event["total"] == N
         # the catalog is complete before the index is: the list works at once
         assert len(svc.entries()) == N

@@ -1,10 +1,13 @@
 """Match offsets and snippets, computed from the body text rather than by Whoosh.
 
 A query is reduced (by `whoosh_query.match_plan`) to a `MatchPlan`: stemmed terms, folded
-terms, prefixes, wildcards and phrases (fuzzy terms arrive expanded into stemmed terms). `find_matches` walks the body's tokens
-once (tokenised exactly as the index does) and returns (start, end) character offsets, so the
-reader can highlight them and jump between them. Measured cheaper than Whoosh's highlighter,
-which needs the body stored in the index or re-analysed per hit anyway.
+terms, prefixes, wildcards and phrases (fuzzy terms arrive expanded into stemmed terms).
+`find_matches` looks at the body's tokens (tokenised exactly as the index does) and returns
+(start, end) character offsets, so the reader can highlight them and jump between them.
+
+Speed: normalising every token costs ~2 µs in Python, 20-40 ms for 20 hits. For ASCII bodies
+a regex first finds only the tokens that start like a query word (stems keep a word's first
+two letters), so only those are normalised.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from fnmatch import translate
 from functools import lru_cache
 
 from tuireader.search.models import Span
-from tuireader.search.whoosh_schema import body_tokens
+from tuireader.search.whoosh_schema import TOKEN_RE, body_tokens, normal_forms
 
 SNIPPET_CHARS = 220
 _LEAD = 50
@@ -33,6 +36,26 @@ class MatchPlan:
     _cache: dict[tuple[str, str | None], bool] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _prefilter: list[re.Pattern[str] | None] = field(
+        default_factory=list, compare=False, repr=False
+    )
+
+    def prefilter(self) -> re.Pattern[str] | None:
+        """A regex finding every token that could match (ASCII text), or None if unsure."""
+        if not self._prefilter:
+            self._prefilter.append(self._build_prefilter())
+        return self._prefilter[0]
+
+    def _build_prefilter(self) -> re.Pattern[str] | None:
+        heads = [w[:2] for w in (*self.stems, *self.folded, *self.prefixes)]
+        heads += [p[0] for p in self.phrases if p]
+        for pattern in self.wildcards:
+            head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+            heads.append(head[:2])
+        if not heads or not all(h and h.isascii() and h.isalnum() for h in heads):
+            return None
+        alternatives = "|".join(sorted({re.escape(h[:2]) for h in heads}))
+        return re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
 
     @property
     def empty(self) -> bool:
@@ -68,26 +91,34 @@ def find_matches(body: str, plan: MatchPlan) -> list[Span]:
     """Sorted, non-overlapping offsets of every match of the plan in body."""
     if plan.empty or not body:
         return []
-    tokens = body_tokens(body)
+    rx = plan.prefilter() if body.isascii() else None
+    if rx is None:
+        tokens = body_tokens(body)
+    else:
+        forms = normal_forms
+        tokens = [(m.start(), m.end(), *forms(m.group())) for m in rx.finditer(body)]
     spans = [(s, e) for s, e, f, st in tokens if plan.word_matches(f, st)]
-    if plan.phrases:
-        spans += _phrase_spans([t for t in tokens if t[3] is not None], plan.phrases)
+    for phrase in plan.phrases:
+        if phrase:
+            for s, _e, _f, st in tokens:
+                if st == phrase[0] and (end := _phrase_end(body, s, phrase)) is not None:
+                    spans.append((s, end))
     return _merge(spans)
 
 
-def _phrase_spans(
-    tokens: list[tuple[int, int, str, str | None]], phrases: tuple[tuple[str, ...], ...]
-) -> list[Span]:
-    stems = [t[3] for t in tokens]
-    spans = []
-    for phrase in phrases:
-        n = len(phrase)
-        if n == 0:
+def _phrase_end(body: str, start: int, phrase: tuple[str, ...]) -> int | None:
+    """End offset of the phrase when its stemmed words follow from start (stop words skipped)."""
+    i = 0
+    for m in TOKEN_RE.finditer(body, start):
+        stemmed = normal_forms(m.group())[1]
+        if stemmed is None:
             continue
-        for i in range(len(stems) - n + 1):
-            if stems[i] == phrase[0] and tuple(stems[i : i + n]) == phrase:
-                spans.append((tokens[i][0], tokens[i + n - 1][1]))
-    return spans
+        if stemmed != phrase[i]:
+            return None
+        i += 1
+        if i == len(phrase):
+            return m.end()
+    return None
 
 
 def _merge(spans: list[Span]) -> list[Span]:

@@ -2,13 +2,44 @@
 
 The kernel drops the lock when its holder dies (even by `kill -9`), so there is never a stale
 lock to clean up. Non-blocking: a second writer learns at once that it is busy.
+
+A forked child shares the parent's lock (flock belongs to the open file, and Whoosh's
+multi-process writer forks): children close their copy at once and are asked to die with
+their parent, so a killed writer's orphaned workers cannot keep the library locked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
+
+_HELD: set[int] = set()
+
+
+def _die_with_parent() -> None:
+    """Linux: a writer's forked worker gets SIGKILL when the writer dies."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _close_in_child() -> None:
+    if _HELD:
+        _die_with_parent()
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)  # drops the child's reference only; the parent keeps the lock
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 class WriterLock:
@@ -30,10 +61,12 @@ class WriterLock:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd
+        _HELD.add(fd)
         return True
 
     def release(self) -> None:
         if self._fd is not None:
+            _HELD.discard(self._fd)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None

@@ -118,9 +118,19 @@ def update_catalog(
         progress(IndexProgress("parse", done, total))
 
 
-def index_batch_size(pending: int) -> int:
-    """Commit often enough that search sees progress, rarely enough that merging stays cheap."""
-    return max(500, min(5000, pending // 10 + 1))
+FIRST_BATCH = 500
+MAX_BATCH = 32_000
+
+
+def batch_bounds(total: int) -> list[tuple[int, int]]:
+    """Index batches that double in size: the first results are searchable after 500
+    documents, and a 100k build commits only 9 times (each commit is a new segment)."""
+    bounds, start, size = [], 0, FIRST_BATCH
+    while start < total:
+        bounds.append((start, min(total, start + size)))
+        start += size
+        size = min(MAX_BATCH, size * 2)
+    return bounds
 
 
 def writer_processes() -> int:
@@ -175,15 +185,14 @@ def _index_pending(
     if not pending and not tombs:
         return
     total = len(pending)
-    size = index_batch_size(total)
     if progress:
         progress(IndexProgress("index", 0, total))
     if tombs and not pending:
         store.write(delete=tombs)
         catalog.clear_tombstones(tombs)
     done = 0
-    for start in range(0, total, size):
-        chunk = pending[start : start + size]
+    for start, stop in batch_bounds(total):
+        chunk = pending[start:stop]
         ids = [i for i, _s in chunk]
         entries = catalog.entries_by_id(ids)
         bodies = catalog.bodies(ids)
@@ -192,13 +201,18 @@ def _index_pending(
         dirty = [articles[i] for i, s in chunk if s != NEW and i in articles]
         catalog.set_state([a.id for a in new], DIRTY)  # in flight: may land in the index
         deletes = tombs if start == 0 else []
-        if new and not dirty and not deletes and procs > 1 and len(new) >= 1000:
+
+        def tick(n: int, done: int = done) -> None:
+            if progress:
+                progress(IndexProgress("index", done + n, total))
+
+        if new and not dirty and not deletes and procs > 1 and len(new) >= 200:
             before = store.doc_count()
-            store.write(add=new, procs=procs)
+            store.write(add=new, procs=procs, tick=tick)
             if store.doc_count() != before + len(new):  # a worker died: redo the batch
                 store.write(replace=new)
         else:
-            store.write(add=new, replace=dirty, delete=deletes)
+            store.write(add=new, replace=dirty, delete=deletes, tick=tick)
         if deletes:
             catalog.clear_tombstones(deletes)
         catalog.set_state(list(articles), INDEXED)

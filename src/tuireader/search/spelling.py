@@ -9,12 +9,12 @@ ordinary terms; suggestions pick the most frequent close word.
 
 from __future__ import annotations
 
-from tuireader.search.whoosh_schema import TOKEN_RE, normal_forms
+from tuireader.search.whoosh_schema import TOKEN_RE, fold_word
 
 
 def text_words(text: str) -> set[str]:
     """The distinct folded (lower-case, accent-free, unstemmed) words of a text."""
-    return {normal_forms(w)[0] for w in set(TOKEN_RE.findall(text))}
+    return {fold_word(w) for w in set(TOKEN_RE.findall(text))}
 
 
 def edit_distance(a: str, b: str, limit: int) -> int | None:

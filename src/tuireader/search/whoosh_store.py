@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from whoosh import index
@@ -25,6 +25,29 @@ INDEX_NAME = "main"
 # Whoosh raises many kinds of errors on a damaged index; they are all "rebuild".
 DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
           index.IndexError)  # fmt: skip
+
+
+MAX_SEGMENTS = 16
+
+
+def merge_tiered(writer, segments):
+    """Merge only when there are many segments, and then only the smallest ones.
+
+    Whoosh rewrites merged postings in Python (merging a 100k index took minutes), and its
+    default MERGE_SMALL sometimes merged everything in the middle of a build (52 s of a
+    100 s build of 5k articles). Batches grow geometrically, so a build leaves few segments.
+    """
+    from whoosh.reading import SegmentReader
+
+    if len(segments) <= MAX_SEGMENTS:
+        return segments
+    ordered = sorted(segments, key=lambda seg: seg.doc_count_all())
+    cut = len(ordered) - MAX_SEGMENTS // 2
+    for seg in ordered[:cut]:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return ordered[cut:]
 
 
 class IndexDamaged(Exception):
@@ -117,10 +140,14 @@ class WhooshStore:
         delete: Iterable[str] = (),
         procs: int = 1,
         limitmb: int = 128,
+        tick: Callable[[int], None] | None = None,
     ) -> None:
         """Apply one batch and commit it. Call only while holding the writer lock."""
         ix = self.open(create=True)
         assert ix is not None
+        # Our writer lock is held, so Whoosh's own lock can only be held by the orphaned
+        # workers of a killed writer: a fresh lock file (new inode) sidesteps them.
+        (self.folder / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)
         kwargs: dict = {"limitmb": limitmb}
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
@@ -130,12 +157,15 @@ class WhooshStore:
                 writer.delete_by_term("id", article_id)
             for article in replace:
                 writer.update_document(**document(article))
-            for article in add:
+            add = list(add)
+            for n, article in enumerate(add, 1):
                 writer.add_document(**document(article))
+                if tick and n % 250 == 0 and n < len(add):  # len(add) is reported once committed
+                    tick(n)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_tiered)
         with self._lock:
             self._ix = None  # reopen to see the new TOC
             if self._searcher is not None:

@@ -358,3 +358,15 @@ def test_article_by_ref(svc: SearchService, lib: Path) -> None:
     assert svc.article(str(lib / "news/ferry.txt")).path == "news/ferry.txt"
     with pytest.raises(ArticleNotFound):
         svc.article("missing.txt")
+
+
+def test_a_large_id_filter_uses_the_id_map(svc: SearchService, monkeypatch) -> None:
+    from tuireader.search import whoosh_query
+
+    monkeypatch.setattr(whoosh_query, "ID_MAP_ABOVE", 1)
+    ids = frozenset({svc.entry("news/tram.txt").id, svc.entry("news/ferry.txt").id, "nope"})
+    assert set(titles(svc, "ferry", filters=Filters(ids=ids))) == {
+        "Valley Tramway Returns",
+        "Harbour Town Keeps Its Night Ferry",
+    }
+    assert titles(svc, "ferry", filters=Filters(ids=ids, format="markdown")) == []

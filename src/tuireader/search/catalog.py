@@ -165,9 +165,21 @@ class Catalog:
 
     # -- freshness ------------------------------------------------------------------------
 
-    def known(self) -> dict[str, Known]:
-        rows = self.db.execute("SELECT path, id, size, mtime_ns, fingerprint FROM articles")
-        return {_dec(p): Known(i, s, m, f) for p, i, s, m, f in rows}
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """path -> (size, mtime_ns) of every article: all the freshness check reads."""
+        rows = self.db.execute("SELECT path, size, mtime_ns FROM articles")
+        return {p.decode("utf-8", "surrogateescape"): (s, m) for p, s, m in rows}
+
+    def details(self, paths: Iterable[str]) -> dict[str, Known]:
+        """What the catalog knows about some paths (the changed or vanished ones)."""
+        out: dict[str, Known] = {}
+        for path in paths:
+            row = self.db.execute(
+                "SELECT id, size, mtime_ns, fingerprint FROM articles WHERE path=?", (_enc(path),)
+            ).fetchone()
+            if row:
+                out[path] = Known(*row)
+        return out
 
     def known_skipped(self) -> dict[str, tuple[int, int, str]]:
         rows = self.db.execute("SELECT path, size, mtime_ns, reason FROM skipped")

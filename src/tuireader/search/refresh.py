@@ -39,19 +39,18 @@ class Diff:
 
 
 def diff(files: Iterable[FileEntry], catalog: Catalog) -> Diff:
-    known = catalog.known()
+    known = catalog.stats()
     known_skipped = catalog.known_skipped()
     result = Diff()
     for entry in files:
-        seen = known.pop(entry.relpath, None)
-        if seen is not None and (seen.size, seen.mtime_ns) == (entry.size, entry.mtime_ns):
+        if known.pop(entry.relpath, None) == (entry.size, entry.mtime_ns):
             continue
         skip = known_skipped.pop(entry.relpath, None)
         if skip is not None and (skip[0], skip[1]) == (entry.size, entry.mtime_ns):
             result.skipped.append((entry.relpath, skip[2]))
             continue
         result.to_parse.append(entry)
-    result.removed = known
+    result.removed = catalog.details(known) if known else {}
     result.unskipped = list(known_skipped)
     return result
 
@@ -72,7 +71,7 @@ def update_catalog(
     gone_by_fp: dict[str, list[Known]] = {}
     for known in changes.removed.values():
         gone_by_fp.setdefault(known.fingerprint, []).append(known)
-    known_paths = catalog.known()
+    known_paths = catalog.details(e.relpath for e in changes.to_parse)
     total = len(changes.to_parse)
     done = 0
     batch: list[Stored] = []

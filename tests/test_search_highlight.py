@@ -9,7 +9,9 @@ from tuireader.search.highlight import MatchPlan, find_matches, snippet
 from tuireader.search.whoosh_query import match_plan, parse
 
 VOCAB = ["night", "ferry", "ferries", "Running", "run", "the", "U.S.", "e.g.", "gov", "go"]
+VOCAB += ["café", "Éclair", "eclairs", "ÆSIR", "£5", "naïve", "İstanbul", "straße", "x.é"]
 QUERIES = ["ferry", '"night ferry"', "run*", "fer?y", "go", "night -ferry", "u.s", "the ferry"]
+QUERIES += ["cafe", "eclair", "ecl*", "naive", "strasse", "istanbul", "æsir", '"cafe eclair"']
 
 
 def full_path(plan: MatchPlan) -> MatchPlan:

@@ -5,9 +5,10 @@ terms, prefixes, wildcards and phrases (fuzzy terms arrive expanded into stemmed
 `find_matches` looks at the body's tokens (tokenised exactly as the index does) and returns
 (start, end) character offsets, so the reader can highlight them and jump between them.
 
-Speed: normalising every token costs ~2 µs in Python, 20-40 ms for 20 hits. For ASCII bodies
-a regex first finds only the tokens that start like a query word (stems keep a word's first
-two letters), so only those are normalised.
+Speed: normalising every token costs ~2 µs in Python, 20-40 ms for 20 hits. A regex first
+finds only the tokens that start like a query word (stems keep a word's first two letters;
+tokens starting with a non-ASCII letter, which may fold to anything, always qualify), so
+only those are normalised.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class MatchPlan:
         if not heads or not all(h and h.isascii() and h.isalnum() for h in heads):
             return None
         alternatives = "|".join(sorted({re.escape(h[:2]) for h in heads}))
+        # tokens starting with a non-ASCII letter may fold to anything: always candidates
+        alternatives += r"|[^\x00-\x7f]\w?|\w[^\x00-\x7f]"
         return re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
 
     @property
@@ -91,7 +94,7 @@ def find_matches(body: str, plan: MatchPlan) -> list[Span]:
     """Sorted, non-overlapping offsets of every match of the plan in body."""
     if plan.empty or not body:
         return []
-    rx = plan.prefilter() if body.isascii() else None
+    rx = plan.prefilter()
     if rx is None:
         tokens = body_tokens(body)
     else:

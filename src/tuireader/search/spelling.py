@@ -18,17 +18,22 @@ def text_words(text: str) -> set[str]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int | None:
-    """Levenshtein distance of a and b, or None when it is more than limit."""
+    """Edit distance of a and b (insert, delete, substitute, swap two neighbours), or None
+    when it is more than limit. Swaps count once: "govermnent" is 1 from "government"."""
     if abs(len(a) - len(b)) > limit:
         return None
+    before: list[int] | None = None
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if before is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return None
-        previous = current
+        before, previous = previous, current
     return previous[-1] if previous[-1] <= limit else None
 
 

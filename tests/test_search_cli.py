@@ -91,3 +91,11 @@ def test_titles_are_printed_inert(lib: Path) -> None:
     result = run(lib, "search", "story")
     assert "[bold red]Ferry[/]" in result.stdout
     assert "\x1b[31m" not in result.stdout
+
+
+def test_index_optimize_merges_segments_and_search_still_works(lib: Path) -> None:
+    assert run(lib, "index").returncode == 0
+    write(lib, "news/late.txt", "Late Ferry News\n\nAnother ferry story arrived late.\n")
+    assert run(lib, "index", "--optimize").returncode == 0  # two segments merged into one
+    result = run(lib, "search", "--json", "ferry")
+    assert json.loads(result.stdout)["total"] == 3

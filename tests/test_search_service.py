@@ -370,3 +370,26 @@ def test_a_large_id_filter_uses_the_id_map(svc: SearchService, monkeypatch) -> N
         "Harbour Town Keeps Its Night Ferry",
     }
     assert titles(svc, "ferry", filters=Filters(ids=ids, format="markdown")) == []
+
+
+def test_entries_are_cached_until_any_process_changes_the_catalog(
+    lib: Path, svc: SearchService, tmp_path: Path
+) -> None:
+    first = svc.entries()
+    assert svc.entries() == first
+    other = SearchService(lib, tmp_path / "cache")  # another connection, as another process
+    write(lib, "news/extra.txt", "Extra Edition\n\nA late edition of the paper.\n")
+    other.refresh(processes=1)
+    assert len(svc.entries()) == len(first) + 1
+    (lib / "news/extra.txt").unlink()
+    svc.refresh(processes=1)
+    assert len(svc.entries()) == len(first)
+
+
+def test_optimize_leaves_one_segment(lib: Path, svc: SearchService) -> None:
+    write(lib, "news/late.txt", "Late Ferry News\n\nAnother ferry story arrived late.\n")
+    svc.refresh(processes=1)
+    assert not svc.store.searcher().reader().is_atomic()  # two segments
+    assert svc.optimize()
+    assert svc.store.searcher().reader().is_atomic()
+    assert svc.search("ferry").total == 3

@@ -61,6 +61,11 @@ def _json_progress(p: IndexProgress) -> None:
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Forget the catalog and index and start over.")
 @click.option(
+    "--optimize",
+    is_flag=True,
+    help="Then merge the index into one segment (slow on big libraries; faster phrase search).",
+)
+@click.option(
     "--progress",
     "progress_mode",
     type=click.Choice(["auto", "json", "none"]),
@@ -68,11 +73,15 @@ def _json_progress(p: IndexProgress) -> None:
     help="json: one JSON object per line on stdout (for programs); auto: a bar on a terminal.",
 )
 @pass_app
-def index_cmd(app: AppContext, rebuild: bool, progress_mode: str) -> None:
+def index_cmd(app: AppContext, rebuild: bool, optimize: bool, progress_mode: str) -> None:
     """Bring the catalog and the search index up to date with the library."""
     svc = service(app)
     if progress_mode == "json":
         summary = svc.refresh(rebuild=rebuild, progress=_json_progress)
+        if optimize and not summary.busy:
+            _json_progress(IndexProgress("optimize", 0, 1))
+            svc.optimize()
+            _json_progress(IndexProgress("optimize", 1, 1))
         click.echo(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False))
         return
     if progress_mode == "auto" and sys.stdout.isatty():
@@ -83,6 +92,8 @@ def index_cmd(app: AppContext, rebuild: bool, progress_mode: str) -> None:
     if summary.busy:
         raise CliError("another tuireader process is indexing this library; try again later")
     warn_skipped([Skipped(p, r) for p, r in summary.skipped])
+    if optimize and not svc.optimize():
+        raise CliError("another tuireader process is indexing this library; try again later")
     click.echo(summary.line())
 
 

@@ -121,6 +121,7 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._writes = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = self._connect()
@@ -153,8 +154,13 @@ class Catalog:
     def close(self) -> None:
         self.db.close()
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever this or another connection commits (for caching reads)."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._writes += 1
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db

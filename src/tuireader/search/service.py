@@ -41,6 +41,7 @@ class SearchService:
         self.store = WhooshStore(self.cache_dir / "index")
         self.lock = WriterLock(self.cache_dir / "writer.lock")
         self._damaged = False  # a search met a damaged index: refresh will rebuild it
+        self._entries: tuple[tuple[int, int], list[CatalogEntry]] | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -53,6 +54,7 @@ class SearchService:
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
+        self._entries = None
 
     # -- freshness ----------------------------------------------------------------------
 
@@ -94,10 +96,25 @@ class SearchService:
         finally:
             self.lock.release()
 
+    def optimize(self) -> bool:
+        """Merge the index into one segment (slow; faster phrase and multi-word queries).
+        False when another process holds the writer lock."""
+        if not self.lock.acquire():
+            return False
+        try:
+            self.store.optimize()
+            return True
+        finally:
+            self.lock.release()
+
     # -- reading ------------------------------------------------------------------------
 
     def entries(self) -> list[CatalogEntry]:
-        return self.catalog.entries()
+        """Every catalogued article (cached until the catalog changes, in any process)."""
+        version = self.catalog.version()
+        if self._entries is None or self._entries[0] != version:
+            self._entries = (version, self.catalog.entries())
+        return list(self._entries[1])
 
     def entry(self, ref: str) -> CatalogEntry | None:
         return self.catalog.find(self._relative(ref))

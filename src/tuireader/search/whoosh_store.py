@@ -132,6 +132,19 @@ class WhooshStore:
 
     # -- writing ------------------------------------------------------------------------
 
+    def optimize(self) -> int:
+        """Merge every segment into one (minutes at 100k); returns the segment count before."""
+        ix = self.open()
+        if ix is None:
+            return 0
+        (self.folder / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)
+        with ix.reader() as reader:
+            before = len(reader.leaf_readers()) if not reader.is_atomic() else 1
+        if before > 1:
+            ix.optimize()
+        self.close()
+        return before
+
     def write(
         self,
         *,

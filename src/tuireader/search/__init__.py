@@ -6,14 +6,17 @@ Public API (everything a caller needs; no Whoosh or SQLite types leak out):
   - `refresh(*, rebuild=False, progress=None, processes=None, index=True) -> RefreshSummary`:
     catalog then index, under a cross-process writer lock (`busy=True` if held elsewhere).
     `index=False` updates only the catalog (fast: the list is complete, search catches up).
-  - `stale() -> bool`, `indexing_elsewhere() -> bool`
-  - `entries() -> list[CatalogEntry]` (no bodies), `entry(ref) -> CatalogEntry | None`
+  - `stale() -> bool`, `indexing_elsewhere() -> bool`, `optimize() -> bool` (merge segments)
+  - `entries() -> list[CatalogEntry]` (no bodies; cached until the catalog changes),
+    `entry(ref) -> CatalogEntry | None`
   - `article(ref) -> Article` parsed from disk (raises `tuireader.library.ArticleNotFound`)
   - `cached_article(entry) -> Article` from the catalog's copy of the body
   - `search(query, *, limit=50, sort="relevance", filters=None) -> SearchResults`
     (sort: relevance | date | title | author; an empty query lists the filtered catalog)
   - `matches_in(article, query) -> list[(start, end)]` offsets into `article.body`
-- Records: `CatalogEntry`, `Filters`, `Hit`, `SearchResults`, `RefreshSummary`, `IndexProgress`.
+- Records: `CatalogEntry`, `Filters`, `Hit`, `SearchResults` (+ `partial`: the index still
+  lags the catalog), `RefreshSummary` (+ `indexed`, `rebuilt`, `seconds`, `line()`),
+  `IndexProgress` (phase "scan" | "parse" | "index" [| "optimize" from the CLI]).
 - `QUERY_HELP`: the query language in one paragraph.
 
 Modules: models (records), catalog (SQLite), refresh (freshness, batching), lock (flock),

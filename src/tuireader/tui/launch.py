@@ -1,4 +1,4 @@
-"""Start the reader (placeholder until the TUI lands)."""
+"""Start the reader from the CLI (the only place the CLI imports Textual)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,6 @@ from tuireader.cli.context import AppContext
 
 
 def launch(app: AppContext) -> None:
-    from textual.app import App
-    from textual.widgets import Static
+    from tuireader.tui.app import ReaderApp
 
-    root = app.library_root
-
-    class Placeholder(App[None]):
-        BINDINGS = [("q", "quit", "Quit")]
-
-        def compose(self):  # type: ignore[no-untyped-def]
-            yield Static(
-                f"tuireader — library: {root}\n\nThe reader is coming. Press q to quit.",
-                markup=False,
-            )
-
-    Placeholder().run()
+    ReaderApp(app.library_root, app.paths, app.settings).run()

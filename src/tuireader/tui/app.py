@@ -1,0 +1,57 @@
+"""The Textual application: theme, keymap, palette commands, and the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tuireader.config import AppPaths, Settings
+from tuireader.tui.bridge import Core, CoreBridge
+from tuireader.tui.keys import KEYS, keymap_from_settings
+from tuireader.tui.main_screen import MainScreen
+
+
+class ReaderApp(App[None]):
+    """tuireader's terminal UI. Holds no library state of its own: see MainScreen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tuireader"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, library_root: Path, paths: AppPaths, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.bridge = CoreBridge(Core(library_root, paths, settings))
+        keymap, unknown = keymap_from_settings(settings.keys)
+        self._unknown_keys = unknown
+        self.set_keymap(keymap)
+        self.sub_title = str(library_root)
+
+    def on_mount(self) -> None:
+        theme = self.settings.theme
+        if theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self.notify(f"Unknown theme {theme!r} in config.toml", severity="warning")
+        if self._unknown_keys:
+            self.notify(
+                f"Unknown actions in [keys]: {', '.join(self._unknown_keys)}", severity="warning"
+            )
+        self.push_screen(MainScreen(self.bridge))
+
+    def on_unmount(self) -> None:
+        self.bridge.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for spec in KEYS:
+                if spec.action in {"quit", "quit_app"}:
+                    continue
+                action = getattr(screen, f"action_{spec.action}", None)
+                if action is not None:
+                    yield SystemCommand(spec.description, f"key: {spec.keys}", action)

@@ -1,0 +1,93 @@
+"""The TUI's only door into the headless core.
+
+Every core call (SQLite catalog and annotation store, Whoosh search, file parsing) runs on one
+dedicated thread: the UI thread never blocks, and SQLite connections are only ever used from
+the thread that opened them. Screens `await bridge.run(fn, ...)` from Textual workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property, partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tuireader.config import AppPaths, Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class Core:
+    """The core objects of one library, created lazily on the core thread."""
+
+    library_root: Path
+    paths: AppPaths
+    settings: Settings
+
+    @cached_property
+    def search(self):
+        from tuireader.search import SearchService
+
+        return SearchService(self.library_root, self.paths.library_cache(self.library_root))
+
+    @cached_property
+    def annotations(self):
+        from tuireader.annotations import AnnotationStore
+
+        return AnnotationStore(self.paths.annotations_db, self.library_root)
+
+
+class CoreBridge:
+    """Runs core calls on a single worker thread and the indexer as a child process."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuireader-core")
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def index(self, *, rebuild: bool = False) -> AsyncIterator[dict[str, Any]]:
+        """Run `tuireader index --progress json` as a child process and yield its lines.
+
+        A separate process (not a fork of this threaded app) is what Whoosh needs to index
+        safely; its stderr is captured so nothing it prints can scribble over the screen.
+        """
+        args = [sys.executable, "-m", "tuireader", "--library", str(self.core.library_root)]
+        args += ["index", "--progress", "json"] + (["--rebuild"] if rebuild else [])
+        proc = await asyncio.create_subprocess_exec(
+            *args,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        stderr_task = asyncio.ensure_future(proc.stderr.read())
+        try:
+            import json
+
+            while line := await proc.stdout.readline():
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(data, dict):
+                    yield data
+            code = await proc.wait()
+            err = (await stderr_task).decode("utf-8", "replace")
+            if code != 0:
+                last = [x for x in err.strip().splitlines() if not x.startswith("warning:")]
+                yield {"error": (last[-1] if last else f"indexer exited with {code}")[:300]}
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()

@@ -1,0 +1,86 @@
+"""Every key binding of the reader in one table: shown on the help screen, in the footer,
+in the command palette, and remappable from config.toml's [keys] table by action name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    action: str  # the app action (and the name used in config.toml [keys])
+    keys: str  # default keys, comma separated (Textual syntax)
+    description: str
+    show: bool = False  # in the footer
+    priority: bool = False
+
+
+KEYS: tuple[KeySpec, ...] = (
+    KeySpec("focus_search", "slash", "Search", show=True),
+    KeySpec("open_selected", "enter", "Open article"),
+    KeySpec("next_pane", "tab", "Next pane"),
+    KeySpec("previous_pane", "shift+tab", "Previous pane"),
+    KeySpec("next_hit", "n", "Next search hit", show=True),
+    KeySpec("previous_hit", "N", "Previous search hit"),
+    KeySpec("toggle_bookmark", "b", "Bookmark article", show=True),
+    KeySpec("bookmark_with_note", "B", "Bookmark with a note"),
+    KeySpec("bookmark_position", "m", "Bookmark this position"),
+    KeySpec("start_selection", "v", "Start a selection"),
+    KeySpec("highlight", "h", "Highlight selection or sentence", show=True),
+    KeySpec("annotations", "a", "Annotations browser", show=True),
+    KeySpec("export", "e", "Export annotations"),
+    KeySpec("cycle_sort", "s", "Cycle sort order"),
+    KeySpec("filters", "f", "Filters (author, tag, bookmarked, unread)"),
+    KeySpec("toggle_read", "u", "Mark read / unread"),
+    KeySpec("open_url", "o", "Open source URL in the browser"),
+    KeySpec("edit_file", "E", "Open the file in $EDITOR"),
+    KeySpec("copy", "y", "Copy selection or link"),
+    KeySpec("refresh", "r", "Re-scan the library"),
+    KeySpec("help", "question_mark", "Help: all keys", show=True),
+    KeySpec("quit_app", "q", "Quit", show=True),
+    KeySpec("quit", "ctrl+q", "Quit (always)", priority=True),
+)
+
+# Keys handled by the widgets themselves (listed on the help screen, remappable there only).
+WIDGET_KEYS: tuple[tuple[str, str], ...] = (
+    ("j / k, ↓ / ↑", "Move in the list, scroll the article"),
+    ("g / G, home / end", "Top / bottom"),
+    ("ctrl+d / ctrl+u", "Half page down / up"),
+    ("pgdn / pgup, space", "Page down / up"),
+    ("w / W, s / S, p / P", "Grow / shrink the selection by word, sentence, paragraph"),
+    ("escape", "Clear the selection; leave the search bar"),
+    ("ctrl+p", "Command palette (every action, themes)"),
+)
+
+
+def binding_id(action: str) -> str:
+    return f"tuireader.{action}"
+
+
+def app_bindings() -> list[Binding]:
+    return [
+        Binding(
+            spec.keys,
+            spec.action,
+            spec.description,
+            show=spec.show,
+            priority=spec.priority,
+            id=binding_id(spec.action),
+        )
+        for spec in KEYS
+    ]
+
+
+def keymap_from_settings(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Textual keymap for the user's [keys] table, plus the names it did not recognise."""
+    known = {spec.action for spec in KEYS}
+    keymap: dict[str, str] = {}
+    unknown: list[str] = []
+    for action, key in keys.items():
+        if action in known:
+            keymap[binding_id(action)] = key
+        else:
+            unknown.append(action)
+    return keymap, unknown

@@ -1,0 +1,335 @@
+"""The main screen: search bar, article list, reading pane, status line.
+
+State flows down (the screen sets rows, documents and matches on its widgets); events flow
+up (widgets post messages). Every core call goes through `CoreBridge.run` inside a worker.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from tuireader.textsafe import clean_line
+from tuireader.tui.annotating import AnnotatingMixin
+from tuireader.tui.bridge import CoreBridge
+from tuireader.tui.keys import app_bindings
+from tuireader.tui.listing import ListFilters, format_date, next_sort, restrict, sort_entries
+from tuireader.tui.reading import ReadingMixin
+from tuireader.tui.search_bar import SearchBar, SuggestionLine
+from tuireader.tui.widgets.article_list import ArticleList, ListRow
+from tuireader.tui.widgets.reader_view import ReaderView
+
+NARROW = 100  # below this width one pane takes the screen
+SEARCH_LIMIT = 300
+DEBOUNCE = 0.2
+
+
+class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = app_bindings()
+
+    def __init__(self, bridge: CoreBridge) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.query_text = ""
+        self.sort = "date"  # when browsing
+        self.search_sort = "relevance"  # when a query is typed
+        self.filters = ListFilters()
+        self.entries: dict[str, Any] = {}
+        self.marks: dict[str, Any] = {}
+        self.shown: list[Any] = []
+        self.hits: dict[str, Any] = {}
+        self.total = 0
+        self.index_status = ""
+        self.search_note = ""
+        self._debounce: Timer | None = None
+        self._suggestion: str | None = None
+        self._last_reload = 0.0
+        self.init_reading()
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        with Vertical(id="top"):
+            yield SearchBar(
+                placeholder='/ search — words, "phrases", author:, tag:, date:2023…', id="search"
+            )
+            yield SuggestionLine(id="suggestion")
+        with Horizontal(id="panes"):
+            yield ArticleList(id="list")
+            yield ReaderView(id="reader")
+        yield Static(id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#suggestion", SuggestionLine).display = False
+        reader = self.query_one(ReaderView)
+        reader.reading_width = self.app.settings.reading_width  # type: ignore[attr-defined]
+        self.query_one(ArticleList).empty_text = "Loading the library…"
+        self.query_one(ArticleList).focus()
+        self._apply_width(self.size.width)
+        self.load_library()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+
+    def show_reader(self, show: bool) -> None:
+        """In narrow terminals only one pane is visible: the list or the reader."""
+        self.set_class(show, "-reading")
+
+    # ----------------------------------------------------------------- library
+    @work(exclusive=True, group="library")
+    async def load_library(self, *, then_index: bool = True) -> None:
+        core = self.bridge.core
+        try:
+            entries = await self.bridge.run(core.search.entries)
+            marks = await self.bridge.run(core.annotations.marks)
+        except Exception as exc:
+            self.app.notify(f"Could not open the library: {exc}", severity="error", timeout=10)
+            self.query_one(ArticleList).empty_text = "The library could not be opened"
+            return
+        self.entries = {e.id: e for e in entries}
+        self.marks = dict(marks)
+        await self._show_listing()
+        if then_index:
+            stale = await self.bridge.run(core.search.stale)
+            if stale or not entries:
+                self.run_indexer()
+
+    @work(exclusive=True, group="indexer")
+    async def run_indexer(self, rebuild: bool = False) -> None:
+        self.index_status = "indexing…"
+        self.update_status()
+        async for event in self.bridge.index(rebuild=rebuild):
+            if "error" in event:
+                self.index_status = ""
+                self.app.notify(f"Indexing failed: {event['error']}", severity="error", timeout=10)
+            elif "summary" in event:
+                self.index_status = ""
+                summary = event["summary"]
+                if summary.get("busy"):
+                    self.app.notify(
+                        "Another tuireader is indexing this library; showing what is ready."
+                    )
+            elif event.get("total"):
+                done, total = event.get("done", 0), event["total"]
+                self.index_status = f"indexing {done:,}/{total:,}"
+                if time.monotonic() - self._last_reload > 3:
+                    self._last_reload = time.monotonic()
+                    self.load_library(then_index=False)
+            self.update_status()
+        self.load_library(then_index=False)
+
+    def action_refresh(self) -> None:
+        self.run_indexer()
+
+    # ----------------------------------------------------------------- search
+    @on(SearchBar.Changed, "#search")
+    def _search_changed(self, event: SearchBar.Changed) -> None:
+        self.query_text = event.value
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE, self.refresh_listing)
+
+    @on(SearchBar.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+            self.refresh_listing()
+        if self.total == 0 and self._suggestion:
+            self._accept_suggestion()
+            return
+        article_list = self.query_one(ArticleList)
+        article_list.cursor_index = 0
+        article_list.focus()
+
+    @on(SearchBar.Leave)
+    def _leave_search(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    @on(SearchBar.AcceptSuggestion)
+    def _accept_suggestion(self) -> None:
+        if self._suggestion:
+            bar = self.query_one(SearchBar)
+            bar.value = self._suggestion
+            bar.cursor_position = len(bar.value)
+
+    def refresh_listing(self) -> None:
+        self._show_listing_worker()
+
+    @work(exclusive=True, group="listing")
+    async def _show_listing_worker(self) -> None:
+        await self._show_listing()
+
+    async def _show_listing(self) -> None:
+        """Recompute the rows: catalog order with filters, or search results."""
+        query = self.query_text.strip()
+        suggestion = error = None
+        if query:
+            from tuireader.search import Filters
+
+            ids = self._ids_for_mark_filters()
+            filters = Filters(author=self.filters.author, tag=self.filters.tag, ids=ids)
+            results = await self.bridge.run(
+                self.bridge.core.search.search,
+                query,
+                limit=SEARCH_LIMIT,
+                sort=self.search_sort,
+                filters=filters,
+            )
+            if query != self.query_text.strip():
+                return  # the user typed on; a newer search is coming
+            self.hits = {h.id: h for h in results.hits}
+            shown = [self.entries.get(h.id) or h for h in results.hits]
+            self.total = results.total
+            suggestion, error = results.suggestion, results.error
+        else:
+            self.hits = {}
+            shown = sort_entries(
+                restrict(self.entries.values(), self.filters, self.marks), self.sort
+            )
+            self.total = len(shown)
+        self.shown = shown
+        self._suggestion = suggestion
+        self.query_one(SuggestionLine).show_suggestion(suggestion)
+        self.query_one(SearchBar).suggestion_visible = bool(suggestion)
+        self.search_note = error or ""
+        article_list = self.query_one(ArticleList)
+        article_list.empty_text = error or (
+            "No articles match" if query or self.filters.active else "The library is empty"
+        )
+        article_list.set_rows([self.row_for(e) for e in shown])
+        self.update_status()
+
+    def _ids_for_mark_filters(self) -> frozenset[str] | None:
+        if not (self.filters.bookmarked or self.filters.unread):
+            return None
+        ids = set(self.entries)
+        if self.filters.bookmarked:
+            ids &= {i for i, m in self.marks.items() if m.bookmarked}
+        if self.filters.unread:
+            ids -= {i for i, m in self.marks.items() if m.read}
+        return frozenset(ids)
+
+    def row_for(self, entry: Any) -> ListRow:
+        mark = self.marks.get(entry.id)
+        hit = self.hits.get(entry.id)
+        extra = (
+            f"{len(hit.matches)} hits" if hit is not None and getattr(hit, "matches", None) else ""
+        )
+        return ListRow(
+            id=entry.id,
+            title=clean_line(entry.title) or "(untitled)",
+            author=clean_line(entry.author),
+            date=format_date(entry.date),
+            bookmarked=bool(mark and mark.bookmarked),
+            highlighted=bool(mark and mark.highlighted),
+            unread=not (mark and mark.read),
+            extra=extra,
+        )
+
+    def refresh_row(self, article_id: str) -> None:
+        """Re-render the rows after a mark changed (cheap: rows are plain data)."""
+        article_list = self.query_one(ArticleList)
+        article_list.set_rows(
+            [self.row_for(e) for e in self.shown],
+            keep_id=article_list.cursor_row.id if article_list.cursor_row else article_id,
+        )
+
+    @property
+    def current_sort(self) -> str:
+        return self.search_sort if self.query_text.strip() else self.sort
+
+    def action_cycle_sort(self) -> None:
+        if self.query_text.strip():
+            self.search_sort = next_sort(self.search_sort, True)
+        else:
+            self.sort = next_sort(self.sort, False)
+        self.app.notify(f"Sorted by {self.current_sort}", timeout=2)
+        self.refresh_listing()
+
+    def action_filters(self) -> None:
+        from tuireader.tui.screens.dialogs import FilterDialog
+
+        authors = sorted(
+            {clean_line(e.author) for e in self.entries.values() if e.author}, key=str.casefold
+        )
+        tags = sorted(
+            {clean_line(t) for e in self.entries.values() for t in e.tags}, key=str.casefold
+        )
+
+        def apply(filters: ListFilters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.refresh_listing()
+
+        self.app.push_screen(FilterDialog(self.filters, authors, tags), apply)
+
+    # ----------------------------------------------------------------- focus & panes
+    def action_focus_search(self) -> None:
+        self.show_reader(False)
+        self.query_one(SearchBar).focus()
+
+    def _panes(self) -> list[Any]:
+        panes: list[Any] = [self.query_one(SearchBar), self.query_one(ArticleList)]
+        if self.article is not None:
+            panes.append(self.query_one(ReaderView))
+        return panes
+
+    def _cycle(self, step: int) -> None:
+        panes = self._panes()
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else 0
+        target = panes[(index + step) % len(panes)]
+        self.show_reader(isinstance(target, ReaderView))
+        target.focus()
+
+    def action_next_pane(self) -> None:
+        self._cycle(1)
+
+    def action_previous_pane(self) -> None:
+        self._cycle(-1)
+
+    def action_quit_app(self) -> None:
+        self.app.exit()
+
+    def action_help(self) -> None:
+        from tuireader.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def current_list_id(self) -> str | None:
+        row = self.query_one(ArticleList).cursor_row
+        return row.id if row is not None else None
+
+    # ----------------------------------------------------------------- status line
+    def update_status(self) -> None:
+        parts = [f"{len(self.entries):,} articles"]
+        if self.query_text.strip():
+            shown = len(self.shown)
+            parts.append(
+                f"{self.total:,} results" + (f" (top {shown})" if shown < self.total else "")
+            )
+        elif self.filters.active:
+            parts.append(f"{len(self.shown):,} shown")
+        if self.filters.active:
+            parts.append(f"filter: {self.filters.describe()}")
+        parts.append(f"sort: {self.current_sort}")
+        if self.index_status:
+            parts.append(self.index_status)
+        parts.extend(self.reading_status())
+        if self.search_note:
+            parts.append(self.search_note)
+        self.query_one("#status", Static).update(Text(" · ".join(parts)))

@@ -1,0 +1,181 @@
+"""Small modal dialogs: a note prompt, highlight options, export, filters.
+
+Each returns its answer through `dismiss(...)` (None when cancelled), so the app decides
+what to do with it and calls the core from a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from tuireader.tui.listing import ListFilters
+
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+EXPORT_FORMATS = (
+    ("Markdown", "markdown"),
+    ("JSON", "json"),
+    ("CSV (Readwise)", "csv"),
+    ("HTML bookmarks", "html"),
+)
+EXTENSIONS = {"markdown": ".md", "json": ".json", "csv": ".csv", "html": ".html"}
+
+
+class _Dialog(ModalScreen):
+    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "Cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def submit(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("OK", id="ok", variant="primary")
+            yield Button("Cancel", id="cancel")
+
+
+class NotePrompt(_Dialog):
+    """Asks for an optional note (used by `B`)."""
+
+    def __init__(self, title: str, note: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title", markup=False)
+            yield Input(self._note, placeholder="Note (optional)", id="note")
+            yield from self.buttons()
+
+    def submit(self) -> None:
+        self.dismiss(self.query_one("#note", Input).value.strip())
+
+
+@dataclass(frozen=True)
+class HighlightChoice:
+    color: str
+    note: str
+
+
+class HighlightDialog(_Dialog):
+    """Colour and note for a new highlight; shows the quote it will keep."""
+
+    def __init__(self, quote: str, color: str = "yellow") -> None:
+        super().__init__()
+        self._quote = quote
+        self._color = color if color in COLORS else COLORS[0]
+
+    def compose(self) -> ComposeResult:
+        shown = self._quote if len(self._quote) <= 160 else self._quote[:157] + "…"
+        with Vertical(classes="dialog"):
+            yield Label("Highlight", classes="dialog-title")
+            yield Label(f"“{shown}”", classes="dialog-quote", markup=False)
+            yield Select([(c, c) for c in COLORS], value=self._color, allow_blank=False, id="color")
+            yield Input(placeholder="Note (optional)", id="note")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def submit(self) -> None:
+        color = self.query_one("#color", Select).value
+        note = self.query_one("#note", Input).value.strip()
+        self.dismiss(HighlightChoice(str(color), note))
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    fmt: str
+    path: Path
+
+
+class ExportDialog(_Dialog):
+    """Format and destination file; the file name follows the chosen format."""
+
+    def __init__(self, export_dir: Path, stem: str) -> None:
+        super().__init__()
+        self._dir = export_dir
+        self._stem = stem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Export bookmarks and highlights", classes="dialog-title")
+            yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="format")
+            yield Input(str(self._dir / f"{self._stem}.md"), id="path")
+            yield from self.buttons()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        path_input = self.query_one("#path", Input)
+        current = Path(path_input.value)
+        if current.suffix in EXTENSIONS.values():
+            path_input.value = str(current.with_suffix(EXTENSIONS[str(event.value)]))
+
+    def submit(self) -> None:
+        value = self.query_one("#path", Input).value.strip()
+        if not value:
+            self.notify("Choose a file to write", severity="warning")
+            return
+        fmt = str(self.query_one("#format", Select).value)
+        self.dismiss(ExportChoice(fmt, Path(value).expanduser()))
+
+
+class FilterDialog(_Dialog):
+    """Author, tag, bookmarked and unread filters (they combine with the query)."""
+
+    def __init__(self, current: ListFilters, authors: list[str], tags: list[str]) -> None:
+        super().__init__()
+        self._current = current
+        self._authors = authors
+        self._tags = tags
+
+    def compose(self) -> ComposeResult:
+        c = self._current
+        with Vertical(classes="dialog"):
+            yield Label("Filters", classes="dialog-title")
+            yield Select(
+                [(a, a) for a in self._authors],
+                value=c.author or Select.BLANK,
+                prompt="Any author",
+                id="author",
+            )
+            yield Select(
+                [(t, t) for t in self._tags],
+                value=c.tag or Select.BLANK,
+                prompt="Any tag",
+                id="tag",
+            )
+            yield Checkbox("Bookmarked only", c.bookmarked, id="bookmarked")
+            yield Checkbox("Unread only", c.unread, id="unread")
+            yield from self.buttons()
+
+    def submit(self) -> None:
+        author = self.query_one("#author", Select).value
+        tag = self.query_one("#tag", Select).value
+        self.dismiss(
+            ListFilters(
+                author=None if author is Select.BLANK else str(author),
+                tag=None if tag is Select.BLANK else str(tag),
+                bookmarked=self.query_one("#bookmarked", Checkbox).value,
+                unread=self.query_one("#unread", Checkbox).value,
+            )
+        )

@@ -52,6 +52,7 @@ def test_toml_front_matter() -> None:
 def test_fallbacks_heading_title_and_filename_date() -> None:
     p = parse_markdown("# Bread log\n\nDay one.\n", filename="2021-09-30-bread-log.md")
     assert p.title == "Bread log"
+    assert p.summary == "Day one."
     assert p.date == datetime(2021, 9, 30, tzinfo=UTC)
 
 

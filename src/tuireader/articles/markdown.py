@@ -18,7 +18,7 @@ from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from tuireader.articles.dates import date_from_filename, parse_date
 from tuireader.articles.markdown_blocks import blocks_to_body, markdown_blocks
-from tuireader.articles.model import ParsedFields
+from tuireader.articles.model import ParsedFields, make_summary
 from tuireader.textsafe import clean_line, clean_text
 
 
@@ -61,6 +61,9 @@ def parse_markdown(
     tags += _str_list(metadata.get("keywords"))
     url = clean_line(_first_str(metadata, "url", "link", "source", "canonical_url"))
     summary = clean_line(_first_str(metadata, "description", "summary", "excerpt"))
+    if not summary:  # the first paragraph, not the title heading
+        first = next((b for b in blocks if b.kind in ("paragraph", "quote")), None)
+        summary = make_summary(first.text) if first else ""
     return ParsedFields(
         title=title or fallback_title,
         body=blocks_to_body(blocks),

@@ -43,6 +43,12 @@ class ReaderApp(App[None]):
             )
         self.push_screen(MainScreen(self.bridge))
 
+    def on_app_focus(self) -> None:
+        """Back from another window: pick up files that changed meanwhile."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.check_for_changes()
+
     def on_unmount(self) -> None:
         self.bridge.close()
 

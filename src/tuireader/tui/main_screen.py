@@ -54,6 +54,8 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self._debounce: Timer | None = None
         self._suggestion: str | None = None
         self._last_reload = 0.0
+        self._last_check = time.monotonic()
+        self._indexing = False
         self.init_reading()
 
     # ----------------------------------------------------------------- layout
@@ -90,7 +92,8 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
 
     # ----------------------------------------------------------------- library
     @work(exclusive=True, group="library")
-    async def load_library(self, *, then_index: bool = True) -> None:
+    async def load_library(self, *, then_index: bool = True, settled: bool = False) -> None:
+        """Show the catalog; then index what is stale, or (`settled`) follow up on changes."""
         core = self.bridge.core
         try:
             entries = await self.bridge.run(core.search.entries)
@@ -106,9 +109,75 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             stale = await self.bridge.run(core.search.stale)
             if stale or not entries:
                 self.run_indexer()
+                return
+        if then_index or settled:
+            await self._reconcile_annotations()
+            self._reopen_if_changed()
+
+    async def _reconcile_annotations(self) -> None:
+        """Annotations follow moved files and re-anchor in edited ones (never lost)."""
+        from tuireader.annotation_sync import reconcile_with_catalog
+
+        core = self.bridge.core
+        try:
+            report = await self.bridge.run(reconcile_with_catalog, core.annotations, core.search)
+        except Exception as exc:
+            self.app.notify(f"Could not update annotations: {exc}", severity="error", timeout=10)
+            return
+        if not report.changed:
+            return
+        self.marks = dict(await self.bridge.run(core.annotations.marks))
+        await self._show_listing()
+        said = []
+        if report.moved:
+            said.append(f"followed {len(report.moved)} moved article(s)")
+        if report.reanchored or report.restored:
+            said.append(f"re-anchored {report.reanchored + report.restored} annotation(s)")
+        if report.orphaned:
+            said.append(f"{report.orphaned} highlight(s) lost their text (kept, orphaned)")
+        if report.missing:
+            said.append(f"{len(report.missing)} annotated article(s) are gone (kept)")
+        if said:
+            self.app.notify("Annotations: " + "; ".join(said), timeout=8)
+
+    def _reopen_if_changed(self) -> None:
+        """The open article's file changed on disk: show the new text at the same place."""
+        article = self.article
+        if article is None:
+            return
+        entry = self.entries.get(article.id)
+        if entry is None:
+            self.app.notify("The open article's file is gone", severity="warning", timeout=8)
+        elif entry.fingerprint != article.fingerprint:
+            self.open_article(article.id, offset=self.query_one(ReaderView).top_offset)
+
+    def check_for_changes(self) -> None:
+        """Files may have changed while the terminal was elsewhere (called on app focus)."""
+        if time.monotonic() - self._last_check < 2 or self._indexing:
+            return
+        self._last_check = time.monotonic()
+        self._check_stale()
+
+    @work(exclusive=True, group="check")
+    async def _check_stale(self) -> None:
+        try:
+            stale = await self.bridge.run(self.bridge.core.search.stale)
+        except Exception as exc:
+            self.app.notify(f"Cannot read the library: {exc}", severity="error", timeout=10)
+            return
+        if stale and not self._indexing:
+            self.run_indexer()
 
     @work(exclusive=True, group="indexer")
     async def run_indexer(self, rebuild: bool = False) -> None:
+        self._indexing = True
+        try:
+            await self._index(rebuild)
+        finally:
+            self._indexing = False
+        self.load_library(then_index=False, settled=True)
+
+    async def _index(self, rebuild: bool) -> None:
         self.index_status = "indexing…"
         self.update_status()
         async for event in self.bridge.index(rebuild=rebuild):
@@ -129,7 +198,6 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
                     self._last_reload = time.monotonic()
                     self.load_library(then_index=False)
             self.update_status()
-        self.load_library(then_index=False)
 
     def action_refresh(self) -> None:
         self.run_indexer()

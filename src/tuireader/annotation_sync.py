@@ -1,0 +1,83 @@
+"""Keep annotations attached to their articles using the search catalog.
+
+`AnnotationStore.reconcile` wants every article of the library. Parsing 100,000 files for it
+would take minutes, and the catalog already holds each article's metadata, fingerprint and
+body. `CatalogArticle` serves those lazily: the store reads the body only of the few
+articles whose snapshot changed or that a moved file's annotations must re-anchor in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tuireader.annotations import AnnotationStore, ReconcileReport
+    from tuireader.search import SearchService
+    from tuireader.search.catalog import Catalog
+    from tuireader.search.models import CatalogEntry
+
+
+@dataclass(eq=False)
+class CatalogArticle:
+    """The `Article` fields reconciliation reads, with the body fetched on first use."""
+
+    entry: CatalogEntry
+    catalog: Catalog
+    _body: str | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def path(self) -> str:
+        return self.entry.path
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
+
+    @property
+    def author(self) -> str | None:
+        return self.entry.author
+
+    @property
+    def date(self) -> datetime | None:
+        return self.entry.date
+
+    @property
+    def url(self) -> str | None:
+        return self.entry.url
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.entry.tags
+
+    @property
+    def fingerprint(self) -> str:
+        return self.entry.fingerprint
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            self._body = self.catalog.bodies([self.entry.id]).get(self.entry.id, "")
+        return self._body
+
+
+def reconcile_with_catalog(store: AnnotationStore, search: SearchService) -> ReconcileReport:
+    """Follow moves, re-anchor edits, flag orphans: `store.reconcile` over the catalog.
+
+    The bodies of annotated articles are fetched in one batch (they are compared by length);
+    any other body is read only if a vanished article's annotations move to it.
+    """
+    catalog = search.catalog
+    articles = [CatalogArticle(entry, catalog) for entry in search.entries()]
+    known = store.marks()
+    annotated = [a.id for a in articles if a.id in known]
+    bodies = catalog.bodies(annotated) if annotated else {}
+    for article in articles:
+        if article.id in bodies:
+            article._body = bodies[article.id]
+    return store.reconcile(articles)  # type: ignore[arg-type]

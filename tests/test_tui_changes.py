@@ -1,0 +1,89 @@
+"""Files that change while the reader is open: picked up on focus, annotations follow them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from test_tui_flows import ready, store_for
+from tui_helpers import make_app, make_library, wait_for
+from tuireader.search import SearchService
+from tuireader.tui.widgets import ArticleList, ReaderView
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture()
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Path:
+    return make_library(tmp_path)
+
+
+def titles(screen) -> list[str]:
+    return [row.title for row in screen.query_one(ArticleList).rows]
+
+
+async def test_new_file_is_listed_when_the_terminal_regains_focus(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        (library / "news" / "lighthouse.txt").write_text(
+            "Lighthouse keepers return\n\nThe lamp at the point is tended by hand again.",
+            encoding="utf-8",
+        )
+        screen._last_check = 0.0  # the focus check is rate-limited to one per 2 s
+        app.post_message(events.AppFocus())
+        await wait_for(pilot, lambda: "Lighthouse keepers return" in titles(screen))
+        await pilot.press("slash", *"lamp")
+        await wait_for(pilot, lambda: screen.query_text == "lamp" and screen.total == 1)
+
+
+async def test_open_article_edited_on_disk_is_reloaded(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", *"tram", "enter", "enter")
+        await wait_for(pilot, lambda: screen.article is not None)
+        path = library / screen.article.path
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\n\nA late paragraph about cobblestones.\n",
+            encoding="utf-8",
+        )
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "cobblestones" in screen.article.body)
+        reader = screen.query_one(ReaderView)
+        assert reader.document is not None and "cobblestones" in reader.document.body
+
+
+async def test_highlight_follows_a_moved_file(library: Path, tmp_path: Path) -> None:
+    search = SearchService(library, tmp_path / "warmup-cache")
+    article = search.article("news/ferry.txt")
+    search.close()
+    store = store_for(library)
+    words = article.body.split("\n\n")[1].split()[:4]
+    highlight = store.add_highlight_by_quote(article, " ".join(words))
+    store.close()
+
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        (library / "archive").mkdir()
+        (library / "news" / "ferry.txt").rename(library / "archive" / "ferry.txt")
+        await pilot.press("r")
+        await wait_for(
+            pilot,
+            lambda: any(
+                e.path == "archive/ferry.txt" and screen.marks.get(e.id, None) is not None
+                for e in screen.entries.values()
+            ),
+        )
+    store = store_for(library)
+    moved = store.highlight(highlight.id)
+    store.close()
+    assert moved.article.path == "archive/ferry.txt" and not moved.orphaned

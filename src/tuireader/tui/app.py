@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tuireader.config import AppPaths, Settings
+from tuireader.textsafe import clean_line, clean_text
 from tuireader.tui.bridge import Core, CoreBridge
 from tuireader.tui.keys import KEYS, keymap_from_settings
 from tuireader.tui.main_screen import MainScreen
@@ -28,7 +30,7 @@ class ReaderApp(App[None]):
         keymap, unknown = keymap_from_settings(settings.keys)
         self._unknown_keys = unknown
         self.set_keymap(keymap)
-        self.sub_title = str(library_root)
+        self.sub_title = clean_line(str(library_root))
 
     def on_mount(self) -> None:
         theme = self.settings.theme
@@ -42,6 +44,24 @@ class ReaderApp(App[None]):
                 f"Unknown actions in [keys]: {', '.join(self._unknown_keys)}", severity="warning"
             )
         self.push_screen(MainScreen(self.bridge))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Messages often quote file names, queries or errors: plain text unless asked."""
+        super().notify(
+            clean_text(message),
+            title=clean_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_app_focus(self) -> None:
         """Back from another window: pick up files that changed meanwhile."""

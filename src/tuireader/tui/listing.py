@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from tuireader.textsafe import clean_line
+
 SORTS = ("date", "title", "author", "relevance")
 
 
@@ -80,10 +82,10 @@ def restrict(entries: Iterable[Any], filters: ListFilters, marks: Mapping[str, A
             continue
         if filters.unread and mark and mark.read:
             continue
-        if filters.author and (entry.author or "").casefold() != filters.author.casefold():
+        if filters.author and clean_line(entry.author).casefold() != filters.author.casefold():
             continue
         if filters.tag and filters.tag.casefold() not in {
-            t.casefold() for t in getattr(entry, "tags", ())
+            clean_line(t).casefold() for t in getattr(entry, "tags", ())
         }:
             continue
         result.append(entry)

@@ -273,9 +273,9 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self._suggestion = suggestion
         self.query_one(SuggestionLine).show_suggestion(suggestion)
         self.query_one(SearchBar).suggestion_visible = bool(suggestion)
-        self.search_note = error or ""
+        self.search_note = clean_line(error)
         article_list = self.query_one(ArticleList)
-        article_list.empty_text = error or (
+        article_list.empty_text = self.search_note or (
             "No articles match" if query or self.filters.active else "The library is empty"
         )
         article_list.set_rows([self.row_for(e) for e in shown])

@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from tuireader.textsafe import clean_line
+
 
 class SearchBar(Input):
     """An Input whose escape/tab leave (or accept a suggestion) instead of being swallowed."""
@@ -40,7 +42,7 @@ class SuggestionLine(Static):
 
         if suggestion:
             text = Text("Did you mean: ", style="dim")
-            text.append(suggestion, style="bold underline")
+            text.append(clean_line(suggestion), style="bold underline")
             text.append("   (tab accepts)", style="dim")
             self.update(text)
         self.display = bool(suggestion)

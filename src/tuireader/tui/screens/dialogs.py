@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -153,13 +154,13 @@ class FilterDialog(_Dialog):
         with Vertical(classes="dialog"):
             yield Label("Filters", classes="dialog-title")
             yield Select(
-                [(a, a) for a in self._authors],
+                [(Text(a), a) for a in self._authors],
                 value=c.author or Select.BLANK,
                 prompt="Any author",
                 id="author",
             )
             yield Select(
-                [(t, t) for t in self._tags],
+                [(Text(t), t) for t in self._tags],
                 value=c.tag or Select.BLANK,
                 prompt="Any tag",
                 id="tag",

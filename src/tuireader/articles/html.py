@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 import warnings
+from copy import deepcopy
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.metadata import extract_metadata
 
+from tuireader.articles.errors import SkipFile
 from tuireader.articles.html_meta import TrafilaturaMeta, choose_meta
 from tuireader.articles.html_signals import collect_signals
 from tuireader.articles.html_text import tree_paragraphs
@@ -43,6 +46,19 @@ _BODY_OPTIONS = {"include_comments": False, "include_tables": True, "favor_recal
 _PARSER = lxml.html.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, no_network=True
 )
+# libxml2 stops building the tree at this depth and drops what is deeper.
+_MAX_DEPTH = 255
+# Bylines and datelines ("Dev Castellano, Business editor", "Published 3 December 2021")
+# sit inside the article container, so extractors keep them as paragraphs. They are
+# metadata (already collected from the page's signals), not reading text.
+_META_HINT = re.compile(
+    r"byline|dateline|(?<![a-z])author(?!ity)|published|pubdate|timestamp|posted-?on"
+    r"|(?:entry|post|article|story)[-_]+meta",
+    re.I,
+)
+_META_ITEMPROPS = frozenset({"author", "datepublished", "datemodified", "datecreated"})
+_MAX_META_CHARS = 200
+_MAX_META_ELEMENTS = 40
 
 
 def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
@@ -51,8 +67,9 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
     if root is None:
         return ParsedFields(title=fallback_title, body="")
     signals = collect_signals(root)
+    guess = _guess(_trafilatura_meta(root))  # before the bylines go: they are its clues
+    drop_page_metadata(root)
     doc = _trafilatura(root)
-    guess = _guess(doc)
     paragraphs = tree_paragraphs(doc.body) if doc is not None and doc.body is not None else []
     if not paragraphs:
         paragraphs = _readability_paragraphs(text)
@@ -60,6 +77,8 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         body_el = load_tree(text)
         body_el = body_el.find("body") if body_el is not None else None
         paragraphs = tree_paragraphs(body_el, drop_chrome=True) if body_el is not None else []
+    if not paragraphs and _too_deep(root):
+        raise SkipFile(f"too deeply nested to parse (over {_MAX_DEPTH} levels of markup)")
     meta = choose_meta(signals, guess)
     body = join_paragraphs(split_paragraphs(normalise_text(join_paragraphs(paragraphs))))
     return ParsedFields(
@@ -87,16 +106,68 @@ def load_tree(text: str) -> lxml.html.HtmlElement | None:
     return root if root is not None and len(root) else None
 
 
+def drop_page_metadata(root: lxml.html.HtmlElement) -> None:
+    """Remove byline and dateline elements (short, marked by class/id, itemprop or <address>)
+    so the body starts with the article's text. One iterative pass; subtrees of removed
+    elements are not visited, and each size check stops early, so hostile pages stay linear."""
+    doomed: list[lxml.html.HtmlElement] = []
+    inside = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if inside:
+            inside += 1 if event == "start" else -1
+            continue
+        if event != "start" or not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        hint = f"{el.get('class') or ''} {el.get('id') or ''}"
+        itemprop = (el.get("itemprop") or "").lower()
+        if (
+            (el.tag == "address" or itemprop in _META_ITEMPROPS or _META_HINT.search(hint))
+            and el.getparent() is not None
+            and _is_small(el)
+        ):
+            doomed.append(el)
+            inside = 1
+    for el in doomed:
+        el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+def _is_small(el: lxml.html.HtmlElement) -> bool:
+    """At most a line of text in a handful of elements (a byline, not an article)."""
+    chars = 0
+    for count, node in enumerate(el.iter(), start=1):
+        if count > _MAX_META_ELEMENTS:
+            return False
+        chars += len(node.text or "") + (len(node.tail or "") if node is not el else 0)
+        if chars > _MAX_META_CHARS:
+            return False
+    return True
+
+
+def _too_deep(root: lxml.html.HtmlElement) -> bool:
+    depth = 0
+    for event, _el in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= _MAX_DEPTH - 1:
+            return True
+    return False
+
+
 def _trafilatura(root: lxml.html.HtmlElement) -> trafilatura.settings.Document | None:
+    """The main content (trafilatura works on its own copy of the tree)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = trafilatura.bare_extraction(
-            root,
-            with_metadata=True,
-            date_extraction_params=_DATE_PARAMS,
-            **_BODY_OPTIONS,
-        )
+        result = trafilatura.bare_extraction(root, with_metadata=False, **_BODY_OPTIONS)
     return result if isinstance(result, trafilatura.settings.Document) else None
+
+
+def _trafilatura_meta(root: lxml.html.HtmlElement) -> trafilatura.settings.Document | None:
+    """trafilatura's metadata guesses, as bare_extraction makes them (on a copy)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return extract_metadata(deepcopy(root), None, _DATE_PARAMS, False)
+        except ValueError:
+            return None
 
 
 def _guess(doc: trafilatura.settings.Document | None) -> TrafilaturaMeta:

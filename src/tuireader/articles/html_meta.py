@@ -238,7 +238,8 @@ def _choose_tags(sig: PageSignals, guess: TrafilaturaMeta) -> tuple[str, ...]:
         for value in sig.meta_all.get(key, []):
             raw.extend(value.split(",") if key != "article:tag" else [value])
     raw.extend(sig.jsonld.keywords)
-    raw.extend(guess.tags)
+    # trafilatura reports a keywords <meta> unsplit ("a, b, c"): split it like ours
+    raw.extend(part for value in guess.tags for part in value.split(","))
     tags: dict[str, str] = {}
     for value in raw:
         tag = clean_line(value)

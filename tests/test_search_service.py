@@ -348,9 +348,23 @@ def test_an_empty_query_with_filters_lists_the_catalog(svc: SearchService) -> No
 def test_did_you_mean_uses_the_library_vocabulary(svc: SearchService) -> None:
     results = svc.search("hospitl")
     assert results.total == 0 and results.suggestion == "hospital"
-    assert svc.search("lighthuose ferry").suggestion is None or True  # partial hits allowed
     assert svc.search("ferry").suggestion is None
     assert svc.search("title:ferri tramwya").suggestion == "title:ferri tramway"
+    assert svc.search("ferry hospitl").suggestion == "ferry hospital"  # 2 hits: still offered
+
+
+def test_no_suggestion_when_the_query_already_finds_enough(lib: Path, svc: SearchService) -> None:
+    write(lib, "news/ferry2.txt", "Ferry Fares Rise\n\nThe ferry costs more this winter.\n")
+    svc.refresh(processes=1)
+    results = svc.search("ferry hospitl")
+    assert results.total == 3 and results.suggestion is None
+
+
+def test_no_suggestion_rewrites_a_field_value(svc: SearchService) -> None:
+    byline = svc.search('author:"Ilse Marnersdottir"')
+    assert byline.total == 1 and byline.suggestion is None  # "Ilse" is not in the vocabulary
+    assert svc.search("author:Ilse hospitl").suggestion == "author:Ilse hospital"
+    assert svc.search("tag:breadd").suggestion is None
 
 
 def test_article_by_ref(svc: SearchService, lib: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tuireader.search.spelling import closest, edit_distance, text_words
+from tuireader.search.spelling import closest, edit_distance, suggest, text_words
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,58 @@ def test_closest_prefers_near_then_frequent() -> None:
 
 def test_text_words_are_folded_and_distinct() -> None:
     assert text_words("Café CAFE naïve, U.S. cafe") == {"cafe", "naive", "u.s"}
+
+
+VOCAB = {"march": 40, "market": 90, "ferry": 12, "hospital": 7, "prime": 30, "minister": 25}
+
+
+def fake_suggest(text: str) -> str | None:
+    def near(word: str, maxdist: int, prefix: int) -> list[tuple[int, str]]:
+        return closest(word, [(w, n) for w, n in VOCAB.items() if w[:prefix] == word[:prefix]], 2)
+
+    return suggest(text, lambda w: VOCAB.get(w, 0), near)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hospitl", "hospital"),
+        ("-hospitl", "-hospital"),
+        ("(ferri OR hospitl)", "(ferry OR hospital)"),
+        ('"prime ministr"', '"prime minister"'),  # a phrase without a field is free text
+        ("Marta hospitl", "march hospital"),  # free text: a name is a word like any other
+    ],
+)
+def test_suggest_fixes_unknown_free_words(query: str, expected: str) -> None:
+    assert fake_suggest(query) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'author:"Marta Okonkwo"',  # the reported bug: "Marta" became "march"
+        "author:Marta",
+        "author:(Marta Okonkwo)",
+        'title:"prime ministr"',
+        "tag:marketz",
+        "format:markdwn",
+        "date:2023-03",
+        "date:[2023-01-01 to 2023-06-30]",
+        "date:[marhc to ferri]",
+        "hospit*",
+        "ferr?",
+        "hospitl~",
+        "hospitl~2",
+        "ferry",
+        "ferry AND hospital NOT market",
+        "Ferry",  # known words are never corrected, whatever their case
+        "zzzzz",  # nothing close: no suggestion rather than a wild guess
+    ],
+)
+def test_suggest_never_touches_fields_wildcards_fuzzy_or_known_words(query: str) -> None:
+    assert fake_suggest(query) is None
+
+
+def test_suggest_keeps_field_values_while_fixing_free_words() -> None:
+    assert fake_suggest('author:"Marta Okonkwo" hospitl') == 'author:"Marta Okonkwo" hospital'
+    assert fake_suggest("title:ferri tramwya ferri") == "title:ferri tramwya ferry"

@@ -27,10 +27,14 @@ from tuireader.search.models import (
     Span,
 )
 from tuireader.search.refresh import diff, run_refresh
+from tuireader.search.spelling import suggest
 from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
 
 SORTS = ("relevance", "date", "title", "author")
-SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
+# "Did you mean" only when a query finds (almost) nothing: 0 hits, or 1-2 that may be a stray
+# match of another word while the misspelt one found nothing. From 3 hits on the query is
+# working and a suggestion would be noise (and it costs a vocabulary scan per unknown word).
+SUGGEST_BELOW = 3
 
 
 class SearchService:
@@ -198,7 +202,7 @@ class SearchService:
         return whoosh_query.expand_fuzzy(whoosh_query.parse(text), self.catalog.near_words)
 
     def _suggest(self, text: str) -> str | None:
-        return whoosh_query.suggest(text, self.catalog.word_count, self.catalog.near_words)
+        return suggest(text, self.catalog.word_count, self.catalog.near_words)
 
     def _hits(self, raw: list[whoosh_query.RawHit], plan) -> list[Hit]:
         ids = [r.id for r in raw]

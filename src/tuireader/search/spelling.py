@@ -9,6 +9,9 @@ ordinary terms; suggestions pick the most frequent close word.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from tuireader.search.whoosh_schema import TOKEN_RE, fold_word
 
 
@@ -45,3 +48,56 @@ def closest(word: str, candidates: list[tuple[str, int]], limit: int) -> list[tu
         if dist is not None:
             scored.append((dist, -freq, cand))
     return [(d, c) for d, _f, c in sorted(scored)]
+
+
+Count = Callable[[str], int]
+Near = Callable[[str, int, int], list[tuple[int, str]]]
+
+# One piece of a query: a field with its whole value (bare, quoted, [range] or (group)), a
+# quoted phrase without a field, or any other run of non-space characters.
+_PIECE = re.compile(
+    r"""(?P<field>[^\W\d]\w*:(?:"[^"]*"?|'[^']*'?|\[[^\]]*\]?|\{[^}]*\}?|\([^)]*\)?|\S*))
+      | (?P<phrase>"[^"]*"?)
+      | (?P<other>[^\s"]+)""",
+    re.VERBOSE,
+)
+# A plain word, possibly with a leading - + ( and closing ) around it.
+_PLAIN = re.compile(r"^([-+(]*)([^\W\d_]{3,})(\)*)$")
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+
+
+def suggest(text: str, count: Count, near: Near) -> str | None:
+    """The query with its unknown plain words replaced by the closest frequent known words,
+    or None when nothing would change.
+
+    Only words the user typed as free text are candidates: field values (`author:"Marta
+    Okonkwo"`, `tag:x`, dates, ranges, field groups) are names and keys that the vocabulary of
+    titles and bodies does not hold, wildcards and fuzzy terms already ask for variants,
+    operators are syntax, and a word the library knows is never "corrected".
+    """
+    changed = False
+
+    def fix(word: str) -> str:
+        nonlocal changed
+        key = fold_word(word)
+        if word in _OPERATORS or count(key) > 0:
+            return word
+        found = near(key, 2, 1)
+        if not found:
+            return word
+        changed = True
+        return found[0][1]
+
+    out: list[str] = []
+    pos = 0
+    for m in _PIECE.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        piece = m.group()
+        if m.lastgroup == "phrase":
+            piece = re.sub(r"[^\W\d_]{3,}", lambda w: fix(w.group()), piece)
+        elif m.lastgroup == "other" and (plain := _PLAIN.match(piece)):
+            piece = f"{plain.group(1)}{fix(plain.group(2))}{plain.group(3)}"
+        out.append(piece)
+    out.append(text[pos:])
+    return "".join(out) if changed else None

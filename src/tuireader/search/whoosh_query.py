@@ -277,25 +277,3 @@ def id_docs(searcher, ids: frozenset[str]) -> set[int]:
         cached = _id_maps[id(searcher)] = (searcher, mapping)
     mapping = cached[1]
     return {mapping[i] for i in ids if i in mapping}
-
-
-def suggest(text: str, count: Callable[[str], int], near: NearWords) -> str | None:
-    """The query with unknown plain words replaced by the closest frequent known words."""
-    changed = False
-
-    def fix(m: re.Match[str]) -> str:
-        nonlocal changed
-        word = m.group(0)
-        key = fold(word)
-        if not key or " " in key or count(key) > 0:
-            return word
-        found = near(key, 2, 1)
-        if not found:
-            return word
-        changed = True
-        return found[0][1]
-
-    # only plain words: not field names, operators, wildcards, fuzzy terms or inside ranges
-    pattern = re.compile(r"(?<![\w:*?~\-\[])(?!(?:AND|OR|NOT|TO|to)\b)[^\W\d_]{3,}(?![\w:*?~])")
-    corrected = pattern.sub(fix, text)
-    return corrected if changed else None

@@ -38,7 +38,7 @@ class AnnotatingMixin:
         return await self.bridge.run(self.bridge.core.search.article, article_id)
 
     # ---------------------------------------------------------------- bookmarks
-    @work(group="annotate")
+    @work(exit_on_error=False, group="annotate")
     async def action_toggle_bookmark(self) -> None:
         article = await self._article_for_action()
         if article is None:
@@ -51,7 +51,7 @@ class AnnotatingMixin:
     async def _still_bookmarked(self, article_id: str) -> bool:
         return bool(await self.bridge.run(self.bridge.core.annotations.bookmarks, article_id))
 
-    @work(group="annotate")
+    @work(exit_on_error=False, group="annotate")
     async def action_bookmark_with_note(self) -> None:
         article = await self._article_for_action()
         if article is None:
@@ -65,7 +65,7 @@ class AnnotatingMixin:
         self._mark_changed(article.id, bookmarked=True)  # type: ignore[attr-defined]
         self.app.notify("Bookmarked with note", timeout=2)  # type: ignore[attr-defined]
 
-    @work(group="annotate")
+    @work(exit_on_error=False, group="annotate")
     async def action_bookmark_position(self) -> None:
         if self.article is None:
             self.app.notify("Open an article first", timeout=2)  # type: ignore[attr-defined]
@@ -79,7 +79,7 @@ class AnnotatingMixin:
         self.app.notify(f"Bookmarked this place ({reader.percent_read:.0f}%)", timeout=2)  # type: ignore[attr-defined]
 
     # ---------------------------------------------------------------- highlights
-    @work(group="annotate")
+    @work(exit_on_error=False, group="annotate")
     async def action_highlight(self) -> None:
         if self.article is None:
             self.app.notify("Open an article first", timeout=2)  # type: ignore[attr-defined]
@@ -110,7 +110,7 @@ class AnnotatingMixin:
         self.app.notify("Highlighted", timeout=2)  # type: ignore[attr-defined]
 
     # ---------------------------------------------------------------- browser
-    @work(group="annotate")
+    @work(exit_on_error=False, group="annotate")
     async def action_annotations(self) -> None:
         store = self.bridge.core.annotations
         bookmarks = await self.bridge.run(store.bookmarks)
@@ -152,7 +152,7 @@ class AnnotatingMixin:
         )
 
     # ---------------------------------------------------------------- export
-    @work(group="annotate")
+    @work(exit_on_error=False, group="annotate")
     async def action_export(self) -> None:
         settings = self.app.settings  # type: ignore[attr-defined]
         export_dir = settings.export_dir or self.bridge.core.paths.export_dir

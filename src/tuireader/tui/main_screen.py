@@ -18,10 +18,12 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from tuireader.textsafe import clean_line
 from tuireader.tui.annotating import AnnotatingMixin
 from tuireader.tui.bridge import CoreBridge
+from tuireader.tui.errors import describe_failure, explain
 from tuireader.tui.keys import app_bindings
 from tuireader.tui.listing import ListFilters, format_date, next_sort, restrict, sort_entries
 from tuireader.tui.reading import ReadingMixin
@@ -51,11 +53,14 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self.total = 0
         self.index_status = ""
         self.search_note = ""
+        self.shown_query = ""  # the query the listed rows answer
         self._debounce: Timer | None = None
         self._suggestion: str | None = None
         self._last_reload = 0.0
         self._last_check = time.monotonic()
         self._indexing = False
+        self._told_annotations = False
+        self._last_error = ("", 0.0)
         self.init_reading()
 
     # ----------------------------------------------------------------- layout
@@ -80,6 +85,17 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self._apply_width(self.size.width)
         self.load_library()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Workers do not exit the app on error: a failure is said in one line instead."""
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        message = describe_failure(event.worker.group, error)
+        said, when = self._last_error
+        if message != said or time.monotonic() - when > 30:  # no flood while scrolling
+            self._last_error = (message, time.monotonic())
+            self.app.notify(message, severity="error", timeout=10)
+
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
@@ -91,17 +107,25 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self.set_class(show, "-reading")
 
     # ----------------------------------------------------------------- library
-    @work(exclusive=True, group="library")
+    @work(exit_on_error=False, exclusive=True, group="library")
     async def load_library(self, *, then_index: bool = True, settled: bool = False) -> None:
         """Show the catalog; then index what is stale, or (`settled`) follow up on changes."""
         core = self.bridge.core
         try:
             entries = await self.bridge.run(core.search.entries)
-            marks = await self.bridge.run(core.annotations.marks)
         except Exception as exc:
-            self.app.notify(f"Could not open the library: {exc}", severity="error", timeout=10)
+            self.app.notify(describe_failure("library", exc), severity="error", timeout=10)
             self.query_one(ArticleList).empty_text = "The library could not be opened"
             return
+        try:
+            marks = await self.bridge.run(core.annotations.marks)
+        except Exception as exc:  # reading still works without bookmarks and highlights
+            marks = {}
+            if not self._told_annotations:
+                self._told_annotations = True
+                self.app.notify(
+                    f"Annotations are unavailable: {explain(exc)}", severity="error", timeout=15
+                )
         self.entries = {e.id: e for e in entries}
         self.marks = dict(marks)
         await self._show_listing()
@@ -122,7 +146,8 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         try:
             report = await self.bridge.run(reconcile_with_catalog, core.annotations, core.search)
         except Exception as exc:
-            self.app.notify(f"Could not update annotations: {exc}", severity="error", timeout=10)
+            if not self._told_annotations:
+                self.app.notify(f"Could not update annotations: {explain(exc)}", severity="error")
             return
         if not report.changed:
             return
@@ -158,17 +183,17 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self._last_check = time.monotonic()
         self._check_stale()
 
-    @work(exclusive=True, group="check")
+    @work(exit_on_error=False, exclusive=True, group="check")
     async def _check_stale(self) -> None:
         try:
             stale = await self.bridge.run(self.bridge.core.search.stale)
         except Exception as exc:
-            self.app.notify(f"Cannot read the library: {exc}", severity="error", timeout=10)
+            self.app.notify(describe_failure("check", exc), severity="error", timeout=10)
             return
         if stale and not self._indexing:
             self.run_indexer()
 
-    @work(exclusive=True, group="indexer")
+    @work(exit_on_error=False, exclusive=True, group="indexer")
     async def run_indexer(self, rebuild: bool = False) -> None:
         self._indexing = True
         try:
@@ -237,7 +262,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
     def refresh_listing(self) -> None:
         self._show_listing_worker()
 
-    @work(exclusive=True, group="listing")
+    @work(exit_on_error=False, exclusive=True, group="listing")
     async def _show_listing_worker(self) -> None:
         await self._show_listing()
 
@@ -279,6 +304,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             "No articles match" if query or self.filters.active else "The library is empty"
         )
         article_list.set_rows([self.row_for(e) for e in shown])
+        self.shown_query = query
         self.update_status()
 
     def _ids_for_mark_filters(self) -> frozenset[str] | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from tuireader.tui.errors import describe_failure
 from tuireader.tui.widgets.article_list import ArticleList
 from tuireader.tui.widgets.reader_view import HighlightSpan, ReaderDocument, ReaderView
 
@@ -44,16 +45,19 @@ class ReadingMixin:
         if article_id:
             self.open_article(article_id)
 
-    @work(exclusive=True, group="open")
+    @work(exit_on_error=False, exclusive=True, group="open")
     async def open_article(self, article_id: str, offset: int | None = None) -> None:
         core = self.bridge.core
         try:
             article = await self.bridge.run(core.search.article, article_id)
         except Exception as exc:
-            self.app.notify(f"Cannot open this article: {exc}", severity="error")  # type: ignore[attr-defined]
+            self.app.notify(describe_failure("open", exc), severity="error")  # type: ignore[attr-defined]
             return
-        highlights = await self.bridge.run(core.annotations.highlights, article.id)
-        state = await self.bridge.run(core.annotations.reading_state, article.id)
+        try:  # a broken annotation store must not stop reading
+            highlights = await self.bridge.run(core.annotations.highlights, article.id)
+            state = await self.bridge.run(core.annotations.reading_state, article.id)
+        except Exception:
+            highlights, state = [], None
         query = self.query_text.strip()
         matches = await self.bridge.run(core.search.matches_in, article, query) if query else []
         reader = self.query_one(ReaderView)  # type: ignore[attr-defined]
@@ -73,7 +77,10 @@ class ReadingMixin:
         reader.focus()
         self.percent = reader.percent_read
         self.update_status()  # type: ignore[attr-defined]
-        await self.bridge.run(core.annotations.set_read, article.id, True)
+        try:
+            await self.bridge.run(core.annotations.set_read, article.id, True)
+        except Exception:
+            return  # said once by the library loader; the article is open all the same
         self._mark_changed(article.id, read=True)
 
     def highlight_spans(self, highlights: list[Any]) -> list[HighlightSpan]:
@@ -116,7 +123,7 @@ class ReadingMixin:
         if self.article is not None:
             self._save_position(self.article, event.top_offset, event.percent)
 
-    @work(exclusive=True, group="position")
+    @work(exit_on_error=False, exclusive=True, group="position")
     async def _save_position(self, article: Any, position: int, percent: float) -> None:
         await self.bridge.run(
             self.bridge.core.annotations.save_reading_state,
@@ -134,7 +141,7 @@ class ReadingMixin:
         return parts
 
     # ---------------------------------------------------------------- read state
-    @work(group="marks")
+    @work(exit_on_error=False, group="marks")
     async def action_toggle_read(self) -> None:
         article_id = self._target_id()
         if article_id is None:
@@ -168,7 +175,7 @@ class ReadingMixin:
         url = self.article.url or self._file_path().as_uri()
         self._open_browser(url)
 
-    @work(thread=True)
+    @work(exit_on_error=False, thread=True)
     def _open_browser(self, url: str) -> None:
         if not url.startswith(("http://", "https://", "file://")):
             self.app.call_from_thread(self.app.notify, "Not a web link", severity="warning")  # type: ignore[attr-defined]

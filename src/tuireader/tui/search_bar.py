@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from tuireader.textsafe import clean_line
+from tuireader.textsafe import clean_line, clean_text
 
 
 class SearchBar(Input):
@@ -26,6 +26,10 @@ class SearchBar(Input):
         """Tab was pressed while a suggestion is shown."""
 
     suggestion_visible: bool = False
+
+    def validate_value(self, value: str) -> str:
+        """Pasted text may carry escape sequences or bidi controls: keep only what is inert."""
+        return clean_text(value).replace("\n", " ").replace("\t", " ")
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())

@@ -155,13 +155,13 @@ class FilterDialog(_Dialog):
             yield Label("Filters", classes="dialog-title")
             yield Select(
                 [(Text(a), a) for a in self._authors],
-                value=c.author or Select.BLANK,
+                value=c.author or Select.NULL,
                 prompt="Any author",
                 id="author",
             )
             yield Select(
                 [(Text(t), t) for t in self._tags],
-                value=c.tag or Select.BLANK,
+                value=c.tag or Select.NULL,
                 prompt="Any tag",
                 id="tag",
             )
@@ -174,8 +174,8 @@ class FilterDialog(_Dialog):
         tag = self.query_one("#tag", Select).value
         self.dismiss(
             ListFilters(
-                author=None if author is Select.BLANK else str(author),
-                tag=None if tag is Select.BLANK else str(tag),
+                author=None if author is Select.NULL else str(author),
+                tag=None if tag is Select.NULL else str(tag),
                 bookmarked=self.query_one("#bookmarked", Checkbox).value,
                 unread=self.query_one("#unread", Checkbox).value,
             )

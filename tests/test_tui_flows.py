@@ -219,3 +219,32 @@ async def test_remapped_key_from_config(library: Path) -> None:
         screen = await ready(pilot)
         await pilot.press("x")
         await wait_for(pilot, lambda: screen.query_one(ArticleList).cursor_row.bookmarked)
+
+
+async def test_filter_dialog_bookmarked_and_author(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        article_list = screen.query_one(ArticleList)
+        marked = article_list.cursor_row.id
+        await pilot.press("b")
+        await wait_for(pilot, lambda: article_list.cursor_row.bookmarked)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        app.screen.query_one("#bookmarked").focus()
+        await pilot.press("space")
+        await pilot.click("#ok")
+        await wait_for(pilot, lambda: article_list.row_count == 1)
+        assert article_list.cursor_row.id == marked
+        assert "filter: bookmarked" in status_text(screen)
+        await pilot.press("f")  # clear it again, then filter by an author
+        await wait_for(pilot, lambda: app.screen is not screen)
+        app.screen.query_one("#bookmarked").focus()
+        await pilot.press("space")
+        author = next(e.author for e in screen.entries.values() if e.author)
+        app.screen.query_one("#author").value = author
+        await pilot.click("#ok")
+        await wait_for(
+            pilot, lambda: screen.shown and all(e.author == author for e in screen.shown)
+        )
+        assert article_list.row_count == sum(e.author == author for e in screen.entries.values())

@@ -87,14 +87,31 @@ def _empty_jsonld():
     return JsonLdArticle()
 
 
-@pytest.mark.parametrize("depth", [300, 100_000])
-def test_pages_deeper_than_libxml2_builds_are_skipped_with_that_reason(depth: int) -> None:
-    page = "<html><body>" + "<div>" * depth + "<p>deep words only</p>" + "</div>" * depth
-    with pytest.raises(SkipFile, match="too deeply nested"):
+@pytest.mark.parametrize("tag", ["<div>", '<div class="author">'])
+@pytest.mark.parametrize("depth", [300, 2000])
+def test_deep_pages_keep_their_text(depth: int, tag: str) -> None:
+    """Deep subtrees are flattened to text (before: libxml2 dropped everything below 255
+    levels, and byline checks on nested "author" elements were quadratic)."""
+    page = "<html><body>" + tag * depth + "<p>deep words only</p>" + "</div>" * depth
+    article = parse_bytes("deep.html", (page + "</body></html>").encode())
+    assert "deep words only" in article.body
+
+
+def test_page_deeper_than_libxml2_builds_is_skipped_with_a_reason() -> None:
+    page = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000
+    with pytest.raises(SkipFile, match="no article text"):
         parse_bytes("deep.html", (page + "</body></html>").encode())
 
 
 def test_deep_page_with_shallow_text_still_parses() -> None:
     intro = "<p>" + "Shallow text that comes before the deep part of the page. " * 5 + "</p>"
-    page = "<html><body>" + intro + "<div>" * 1000 + "x" + "</div>" * 1000 + "</body></html>"
-    assert "Shallow text" in parse_bytes("deep.html", page.encode()).body
+    page = "<html><body>" + intro + "<div>" * 100_000 + "x" + "</div>" * 100_000
+    assert "Shallow text" in parse_bytes("deep.html", (page + "</body></html>").encode()).body
+
+
+def test_text_node_over_ten_megabytes_is_kept() -> None:
+    """libxml2 drops a text node over 10 MB unless huge_tree is on (the page was skipped
+    as "no article text found" although it is under the 20 MB cap)."""
+    line = "harbour ferry tram " * 600_000  # 11.4 MB in one paragraph
+    article = parse_bytes("long.html", f"<html><body><p>{line}</p></body></html>".encode())
+    assert article.words == 1_800_000

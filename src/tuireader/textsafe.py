@@ -28,6 +28,7 @@ CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_SEQUENCE_START = re.compile("[\x1b\x80-\x9f]")  # a regex scan: fast on a 15 MB line
 
 
 def clean_text(text: str) -> str:
@@ -35,7 +36,7 @@ def clean_text(text: str) -> str:
     if not text:
         return text
     text = _LINE_BREAKS.sub("\n", text)
-    if "\x1b" in text or any("\x80" <= ch <= "\x9f" for ch in text):
+    if _SEQUENCE_START.search(text):
         text = _SEQUENCES.sub("", text)
     return CONTROL_CHARS.sub("", text)
 

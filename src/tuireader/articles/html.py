@@ -22,9 +22,8 @@ import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_metadata
 
-from tuireader.articles.errors import SkipFile
 from tuireader.articles.html_meta import TrafilaturaMeta, choose_meta
-from tuireader.articles.html_signals import collect_signals
+from tuireader.articles.html_signals import collect_signals, is_small
 from tuireader.articles.html_text import tree_paragraphs
 from tuireader.articles.model import ParsedFields
 from tuireader.articles.textnorm import join_paragraphs, normalise_text, split_paragraphs
@@ -43,11 +42,13 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 # Measured with bench/html_metadata.py (body F1 against Readability.js's articles).
 # favor_recall: P 0.956 R 0.927 (default P 0.950 R 0.929, favor_precision P 0.967 R 0.910).
 _BODY_OPTIONS = {"include_comments": False, "include_tables": True, "favor_recall": True}
+# huge_tree: without it libxml2 silently drops any text node over 10 MB (a long one-line
+# page under the 20 MB cap would come out empty); it also lets trees grow 2048 deep.
 _PARSER = lxml.html.HTMLParser(
-    remove_comments=True, remove_pis=True, collect_ids=False, no_network=True
+    remove_comments=True, remove_pis=True, collect_ids=False, no_network=True, huge_tree=True
 )
-# libxml2 stops building the tree at this depth and drops what is deeper.
-_MAX_DEPTH = 255
+# Deeper subtrees are flattened to their text (libxml2 itself stops at 2048 levels).
+_FLAT_DEPTH = 120
 # Bylines and datelines ("Dev Castellano, Business editor", "Published 3 December 2021")
 # sit inside the article container, so extractors keep them as paragraphs. They are
 # metadata (already collected from the page's signals), not reading text.
@@ -77,8 +78,6 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         body_el = load_tree(text)
         body_el = body_el.find("body") if body_el is not None else None
         paragraphs = tree_paragraphs(body_el, drop_chrome=True) if body_el is not None else []
-    if not paragraphs and _too_deep(root):
-        raise SkipFile(f"too deeply nested to parse (over {_MAX_DEPTH} levels of markup)")
     meta = choose_meta(signals, guess)
     body = join_paragraphs(split_paragraphs(normalise_text(join_paragraphs(paragraphs))))
     return ParsedFields(
@@ -103,7 +102,10 @@ def load_tree(text: str) -> lxml.html.HtmlElement | None:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
-    return root if root is not None and len(root) else None
+    if root is None or not len(root):
+        return None
+    flatten_deep(root)
+    return root
 
 
 def drop_page_metadata(root: lxml.html.HtmlElement) -> None:
@@ -123,7 +125,7 @@ def drop_page_metadata(root: lxml.html.HtmlElement) -> None:
         if (
             (el.tag == "address" or itemprop in _META_ITEMPROPS or _META_HINT.search(hint))
             and el.getparent() is not None
-            and _is_small(el)
+            and is_small(el, max_chars=_MAX_META_CHARS, max_elements=_MAX_META_ELEMENTS)
         ):
             doomed.append(el)
             inside = 1
@@ -131,25 +133,21 @@ def drop_page_metadata(root: lxml.html.HtmlElement) -> None:
         el.drop_tree()  # keeps the tail text, which belongs to the parent
 
 
-def _is_small(el: lxml.html.HtmlElement) -> bool:
-    """At most a line of text in a handful of elements (a byline, not an article)."""
-    chars = 0
-    for count, node in enumerate(el.iter(), start=1):
-        if count > _MAX_META_ELEMENTS:
-            return False
-        chars += len(node.text or "") + (len(node.tail or "") if node is not el else 0)
-        if chars > _MAX_META_CHARS:
-            return False
-    return True
-
-
-def _too_deep(root: lxml.html.HtmlElement) -> bool:
+def flatten_deep(root: lxml.html.HtmlElement, max_depth: int = _FLAT_DEPTH) -> None:
+    """Replace every subtree deeper than `max_depth` by its text. Real pages are a few dozen
+    levels deep; hostile ones (100,000 nested <div>s) would make the extractors' per-element
+    work quadratic. Linear: each deep subtree is read once, its own descendants skipped."""
+    deep: list[lxml.html.HtmlElement] = []
     depth = 0
-    for event, _el in etree.iterwalk(root, events=("start", "end")):
+    for event, el in etree.iterwalk(root, events=("start", "end")):
         depth += 1 if event == "start" else -1
-        if depth >= _MAX_DEPTH - 1:
-            return True
-    return False
+        if event == "start" and depth == max_depth and len(el):
+            deep.append(el)
+    for el in deep:
+        text = " ".join(t for t in el.itertext() if t.strip())
+        for child in list(el):
+            el.remove(child)
+        el.text = text
 
 
 def _trafilatura(root: lxml.html.HtmlElement) -> trafilatura.settings.Document | None:

@@ -107,11 +107,26 @@ def _bylines(root: HtmlElement) -> Iterator[str]:
             continue
         rel = (el.get("rel") or "").lower().split()
         itemprop = (el.get("itemprop") or "").lower()
-        if "author" in rel or "author" in itemprop or _BYLINE_HINT.search(_hint(el)):
+        if ("author" in rel or "author" in itemprop or _BYLINE_HINT.search(_hint(el))) and is_small(
+            el, max_chars=400, max_elements=40
+        ):
             name = el.find('.//*[@itemprop="name"]')
             text = _text(name if name is not None else el)
             if 0 < len(text) < 100 and not _DATEISH.search(text):
                 yield text
+
+
+def is_small(el: HtmlElement, *, max_chars: int, max_elements: int) -> bool:
+    """At most `max_chars` of text in at most `max_elements` elements. Stops as soon as either
+    is exceeded, so asking it of every element of a deep page stays linear, not quadratic."""
+    chars = 0
+    for count, node in enumerate(el.iter(), start=1):
+        if count > max_elements:
+            return False
+        chars += len(node.text or "") + (len(node.tail or "") if node is not el else 0)
+        if chars > max_chars:
+            return False
+    return True
 
 
 def _pub_times(root: HtmlElement) -> Iterator[str]:

@@ -187,6 +187,18 @@ class Catalog:
                 out[path] = Known(*row)
         return out
 
+    def walk_digest(self) -> str | None:
+        """The digest of the folder walk the catalog was last brought up to date with, or None
+        when unknown (an update started and did not finish, a rebuild, an older catalog)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='walk'").fetchone()
+        return row[0] if row else None
+
+    def set_walk_digest(self, digest: str | None) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key='walk'")
+            if digest is not None:
+                db.execute("INSERT INTO meta VALUES ('walk', ?)", (digest,))
+
     def known_skipped(self) -> dict[str, tuple[int, int, str]]:
         rows = self.db.execute("SELECT path, size, mtime_ns, reason FROM skipped")
         return {_dec(p): (s, m, r) for p, s, m, r in rows}
@@ -384,6 +396,7 @@ class Catalog:
         with self.transaction() as db:
             for table in ("articles", "bodies", "skipped", "tombstones", "vocab"):
                 db.execute(f"DELETE FROM {table}")
+            db.execute("DELETE FROM meta WHERE key='walk'")
 
     def reconcile(self, index_ids: set[str]) -> None:
         """Make the index states agree with what the index really holds (after a crash)."""

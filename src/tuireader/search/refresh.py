@@ -9,6 +9,7 @@ so search works on what is done. The caller holds the writer lock.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -36,6 +37,14 @@ class Diff:
     @property
     def empty(self) -> bool:
         return not (self.to_parse or self.removed or self.unskipped)
+
+
+def walk_digest(files: Iterable[FileEntry]) -> str:
+    """A digest of a walk (paths, sizes, mtimes in walk order). The catalog keeps the digest
+    of the walk it was last made to match, so an unchanged library is recognised without
+    loading and comparing every row (0.3-0.5 s at 100k articles)."""
+    text = "\n".join(f"{e.relpath}\0{e.size}\0{e.mtime_ns}" for e in files)
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
 def diff(files: Iterable[FileEntry], catalog: Catalog) -> Diff:
@@ -239,9 +248,18 @@ def run_refresh(
         summary.rebuilt = True
     if progress:
         progress(IndexProgress("scan", len(files), len(files)))
-    changes = diff(files, catalog)
-    procs = processes if processes is not None else default_processes()
-    update_catalog(catalog, changes, summary, progress=progress, processes=procs)
+    digest = walk_digest(files)
+    if catalog.walk_digest() == digest:  # unchanged: report the skipped files it recorded
+        known = catalog.known_skipped()
+        summary.skipped.extend((p, known[p][2]) for p in sorted(known))
+        if progress:
+            progress(IndexProgress("parse", 0, 0))
+    else:
+        catalog.set_walk_digest(None)  # until the catalog matches this walk again
+        procs = processes if processes is not None else default_processes()
+        changes = diff(files, catalog)
+        update_catalog(catalog, changes, summary, progress=progress, processes=procs)
+        catalog.set_walk_digest(digest)
     if index:
         writer = writer_processes() if processes is None else min(processes, writer_processes())
         update_index(catalog, store, summary, progress=progress, procs=writer)

@@ -26,7 +26,7 @@ from tuireader.search.models import (
     SearchResults,
     Span,
 )
-from tuireader.search.refresh import diff, run_refresh
+from tuireader.search.refresh import diff, run_refresh, walk_digest
 from tuireader.search.spelling import suggest
 from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
 
@@ -66,10 +66,29 @@ class SearchService:
         return list(walk_library(self.library_root))
 
     def stale(self) -> bool:
-        """Whether `refresh` has work: files changed on disk, or the index lags the catalog."""
-        if self._damaged or self.catalog.pending_count() > 0:
+        """Whether `refresh` has work: files changed on disk, or the index lags the catalog.
+
+        Cheap for an unchanged library: the walk's digest against the one the catalog keeps
+        (one value instead of every row). A catalog without one (written by an older version)
+        is compared row by row once, and the digest recorded when nobody is writing."""
+        catalog = self.catalog
+        if self._damaged or catalog.pending_count() > 0:
             return True
-        return not diff(self.files(), self.catalog).empty
+        files = self.files()
+        digest = walk_digest(files)
+        known = catalog.walk_digest()
+        if known is not None:
+            return known != digest
+        version = catalog.version()
+        if not diff(files, catalog).empty:
+            return True
+        if self.lock.acquire():
+            try:
+                if catalog.version() == version:  # no refresh ran in between
+                    catalog.set_walk_digest(digest)
+            finally:
+                self.lock.release()
+        return False
 
     def indexing_elsewhere(self) -> bool:
         """Another process is writing the catalog/index right now."""

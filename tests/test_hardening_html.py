@@ -115,3 +115,12 @@ def test_text_node_over_ten_megabytes_is_kept() -> None:
     line = "harbour ferry tram " * 600_000  # 11.4 MB in one paragraph
     article = parse_bytes("long.html", f"<html><body><p>{line}</p></body></html>".encode())
     assert article.words == 1_800_000
+
+
+def test_page_with_very_many_elements_uses_the_one_pass_walk() -> None:
+    """50,000 unclosed <p><b><i> (150,000 elements): the text is read without the
+    extractors' several passes per element (which grow to minutes for a 20 MB page)."""
+    page = "<html><head><title>Many</title></head><body>" + "<p><b><i>word " * 50_000
+    fields = parse_html(page)
+    assert fields.body.count("word") == 50_000
+    assert fields.title == "Many"

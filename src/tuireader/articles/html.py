@@ -60,6 +60,8 @@ _META_HINT = re.compile(
 _META_ITEMPROPS = frozenset({"author", "datepublished", "datemodified", "datecreated"})
 _MAX_META_CHARS = 200
 _MAX_META_ELEMENTS = 40
+# Beyond this many elements (real pages have a few thousand) only the one-pass text walk runs.
+_MAX_EXTRACT_ELEMENTS = 100_000
 
 
 def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
@@ -68,14 +70,19 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
     if root is None:
         return ParsedFields(title=fallback_title, body="")
     signals = collect_signals(root)
-    guess = _guess(_trafilatura_meta(root))  # before the bylines go: they are its clues
-    drop_page_metadata(root)
-    doc = _trafilatura(root)
-    paragraphs = tree_paragraphs(doc.body) if doc is not None and doc.body is not None else []
+    huge = sum(1 for _ in root.iter()) > _MAX_EXTRACT_ELEMENTS
+    if huge:
+        # the extractors make several passes at ~10 µs per element: minutes for such a page
+        guess, paragraphs = TrafilaturaMeta(), []
+    else:
+        guess = _guess(_trafilatura_meta(root))  # before the bylines go: they are its clues
+        drop_page_metadata(root)
+        doc = _trafilatura(root)
+        paragraphs = tree_paragraphs(doc.body) if doc is not None and doc.body is not None else []
+        if not paragraphs:
+            paragraphs = _readability_paragraphs(text)
     if not paragraphs:
-        paragraphs = _readability_paragraphs(text)
-    if not paragraphs:
-        body_el = load_tree(text)
+        body_el = root if huge else load_tree(text)  # the extractors changed their tree
         body_el = body_el.find("body") if body_el is not None else None
         paragraphs = tree_paragraphs(body_el, drop_chrome=True) if body_el is not None else []
     meta = choose_meta(signals, guess)

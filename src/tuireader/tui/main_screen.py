@@ -6,6 +6,7 @@ up (widgets post messages). Every core call goes through `CoreBridge.run` inside
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any, ClassVar
 
@@ -197,32 +198,49 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
     async def run_indexer(self, rebuild: bool = False) -> None:
         self._indexing = True
         try:
-            await self._index(rebuild)
+            while await self._index(rebuild):  # another process holds the writer lock
+                await self._wait_for_other_indexer()
+                rebuild = False
+                if not await self.bridge.run(self.bridge.core.search.stale):
+                    break
         finally:
             self._indexing = False
+            self.index_status = ""
         self.load_library(then_index=False, settled=True)
 
-    async def _index(self, rebuild: bool) -> None:
+    async def _index(self, rebuild: bool) -> bool:
+        """Run the indexer process, showing its progress; True when another one was busy."""
         self.index_status = "indexing…"
         self.update_status()
+        busy = False
         async for event in self.bridge.index(rebuild=rebuild):
             if "error" in event:
                 self.index_status = ""
                 self.app.notify(f"Indexing failed: {event['error']}", severity="error", timeout=10)
             elif "summary" in event:
                 self.index_status = ""
-                summary = event["summary"]
-                if summary.get("busy"):
-                    self.app.notify(
-                        "Another tuireader is indexing this library; showing what is ready."
-                    )
+                busy = bool(event["summary"].get("busy"))
             elif event.get("total"):
                 done, total = event.get("done", 0), event["total"]
                 self.index_status = f"indexing {done:,}/{total:,}"
-                if time.monotonic() - self._last_reload > 3:
-                    self._last_reload = time.monotonic()
-                    self.load_library(then_index=False)
+                self._reload_now_and_then()
             self.update_status()
+        return busy
+
+    async def _wait_for_other_indexer(self) -> None:
+        """Another tuireader indexes this library: show its work as it lands, then go on."""
+        self.index_status = "another tuireader is indexing…"
+        self.update_status()
+        search = self.bridge.core.search
+        while await self.bridge.run(search.indexing_elsewhere):
+            await asyncio.sleep(0.5)
+            self._reload_now_and_then()
+        self.index_status = ""
+
+    def _reload_now_and_then(self) -> None:
+        if time.monotonic() - self._last_reload > 3:
+            self._last_reload = time.monotonic()
+            self.load_library(then_index=False)
 
     def action_refresh(self) -> None:
         self.run_indexer()

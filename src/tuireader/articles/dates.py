@@ -23,9 +23,10 @@ def parse_date(value: object) -> datetime | None:
         return _aware(value)
     if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
         try:
-            return datetime(value.year, value.month, value.day, tzinfo=UTC)  # type: ignore[attr-defined]
+            day = datetime(value.year, value.month, value.day, tzinfo=UTC)  # type: ignore[attr-defined]
         except (TypeError, ValueError):
             return None
+        return _aware(day)  # a TOML/YAML date of year 9999 is as implausible as a written one
     if not isinstance(value, str):
         return None
     text = _DASHES.sub(" ", value.strip())

@@ -54,6 +54,7 @@ _BY_PREFIX = re.compile(r"^(?:written\s+|posted\s+)?by[:\s]\s*", re.I)
 _URLISH = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net)/", re.I)
 _TOKENS = re.compile(r"\w+")
 _URL_IN_TEXT = re.compile(r"\(?\s*(?:https?://|www\.)\S*\s*\)?", re.I)
+_DIGITS = re.compile(r"\d{4}|\d{1,2}/\d{1,2}/\d{2}")
 _MAX_AUTHOR = 100
 _MAX_TAGS = 50
 
@@ -211,17 +212,21 @@ def clean_author(value: str) -> str:
 
 
 def choose_date(sig: PageSignals, guess: TrafilaturaMeta) -> datetime | None:
-    candidates = [
+    """The publisher's date; trafilatura's guess only when the page declares none. A declared
+    date that is impossible ("31/02/2023", year 99999) is dropped, not repaired: the guess
+    is then htmldate's repair of that same value (31/02/2023 -> 2023-02-01)."""
+    declared = [
         sig.jsonld.published,
         *(sig.meta.get(k) for k in _DATE_KEYS),
         *sig.time_datetimes[:1],
-        guess.date,
     ]
-    for value in candidates:
+    for value in declared:
         parsed = parse_date(clean_line(value)) if value else None
         if parsed is not None:
             return parsed
-    return None
+    if any(_DIGITS.search(value) for value in declared if value):
+        return None
+    return parse_date(clean_line(guess.date)) if guess.date else None
 
 
 def _choose_url(sig: PageSignals, guess: TrafilaturaMeta) -> str | None:

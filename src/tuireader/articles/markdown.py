@@ -33,9 +33,24 @@ class _TomlHandler(BaseHandler):
         raise NotImplementedError
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML (no `!!python/...` tags) where an impossible date such as 2023-02-31 stays a
+    string instead of failing the whole front matter (and losing the title with it)."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 class _SafeYamlHandler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.safe_load(fm)
+        return yaml.load(fm, Loader=_Loader)  # _Loader is a SafeLoader
 
 
 def parse_markdown(

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from tuireader.articles.decode import decode_bytes
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article, ParsedFields, build_article
+from tuireader.textsafe import clean_line
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -56,6 +57,12 @@ def _parser(fmt: str) -> Callable[..., ParsedFields]:
     return parse_text
 
 
+def _printable(name: str) -> str:
+    """A file name as text: undecodable bytes (os.fsdecode's surrogates) become U+FFFD, which
+    any output can encode (a lone surrogate in a title broke printing and JSON)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def parse_bytes(relpath: str, data: bytes) -> Article:
     """Parse one file's bytes into an Article, or raise SkipFile with the reason."""
     if len(data) > MAX_BYTES:
@@ -67,7 +74,10 @@ def parse_bytes(relpath: str, data: bytes) -> Article:
         raise SkipFile("empty file")
     fmt = sniff_format(relpath, text)
     name = PurePosixPath(relpath).name
-    fallback = PurePosixPath(relpath).stem.replace("-", " ").replace("_", " ").strip() or name
+    fallback = clean_line(
+        _printable(PurePosixPath(relpath).stem).replace("-", " ").replace("_", " ")
+    )
+    fallback = fallback or clean_line(_printable(name)) or "Untitled"
     parser = _parser(fmt)
     kwargs: dict[str, str] = {"fallback_title": fallback}
     if fmt == "markdown":

@@ -13,6 +13,7 @@ import click
 from tuireader import __version__
 from tuireader.cli import annotation_cmds, library_cmds, search_cmds
 from tuireader.cli.context import AppContext
+from tuireader.cli.output import visible
 from tuireader.config import ConfigError
 
 
@@ -57,12 +58,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except ConfigError as exc:
-        click.echo(f"tuireader: config error: {exc}", err=True)
+        click.echo(f"tuireader: config error: {visible(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:
-        click.echo(f"tuireader: error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"tuireader: error: {type(exc).__name__}: {visible(str(exc))}", err=True)
         sys.exit(1)

@@ -30,7 +30,7 @@ from tuireader.annotations.export_common import percent
 from tuireader.annotations.export_json import bookmark_dict, highlight_dict
 from tuireader.articles.model import Article
 from tuireader.cli.context import AppContext, CliError, pass_app
-from tuireader.cli.output import console, echo_json, safe
+from tuireader.cli.output import console, echo_json, safe, visible
 from tuireader.library import ArticleNotFound
 
 
@@ -240,7 +240,7 @@ def export_cmd(app: AppContext, fmt: str, output: str, article: str | None) -> N
         write_atomically(path, text)
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    click.echo(f"exported {fmt} to {path}", err=True)
+    click.echo(f"exported {fmt} to {visible(str(path))}", err=True)
 
 
 @click.command("import")
@@ -257,7 +257,7 @@ def import_cmd(app: AppContext, file: Path) -> None:
             report = import_json(store, text)
         except AnnotationError as exc:
             raise CliError(f"{file}: {exc}") from exc
-    click.echo(f"imported {file}: {report.summary()}")
+    click.echo(f"imported {visible(str(file))}: {report.summary()}")
 
 
 def register(group: click.Group) -> None:

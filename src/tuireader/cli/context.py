@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tuireader.cli.output import visible
 from tuireader.config import AppPaths, Settings, resolve_library
 from tuireader.library import Library
 
@@ -18,7 +19,7 @@ class CliError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(f"tuireader: {self.format_message()}", err=True)
+        click.echo(f"tuireader: {visible(self.format_message())}", err=True)
 
 
 @dataclass

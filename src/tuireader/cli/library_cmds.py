@@ -6,6 +6,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from tuireader.articles.scan import display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.output import console, echo_json, safe, warn_skipped
 from tuireader.library import ArticleNotFound
@@ -64,7 +65,10 @@ def show_cmd(app: AppContext, article: str, as_json: bool) -> None:
     ]
     out.print(Text(" · ".join(m for m in meta if m), style="dim"))
     out.print(
-        Text(f"{found.path} · {found.format} · {found.words} words · id {found.id}", style="dim")
+        Text(
+            f"{display_path(found.path)} · {found.format} · {found.words} words · id {found.id}",
+            style="dim",
+        )
     )
     out.print()
     out.print(Text(clean_text(found.body)))

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from tuireader.articles.scan import Skipped, display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
-from tuireader.cli.output import console, safe, warn_skipped
+from tuireader.cli.output import console, echo_json, safe, to_json, visible, warn_skipped
 from tuireader.search import SORTS, Filters, IndexProgress, SearchResults, SearchService
 from tuireader.textsafe import clean_line, clean_text
 
@@ -82,7 +82,7 @@ def index_cmd(app: AppContext, rebuild: bool, optimize: bool, progress_mode: str
             _json_progress(IndexProgress("optimize", 0, 1))
             svc.optimize()
             _json_progress(IndexProgress("optimize", 1, 1))
-        click.echo(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False))
+        click.echo(to_json({"summary": summary.to_dict()}, indent=None))
         return
     if progress_mode == "auto" and sys.stdout.isatty():
         with progress_bar(console()) as report:
@@ -171,13 +171,13 @@ def search_cmd(
     filters = Filters(author=author, tag=tag, format=fmt)
     results = svc.search(text, limit=limit, sort=sort, filters=filters if filters.active else None)
     if as_json:
-        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(results.to_dict())
     elif not results.error:
         _print_results(results)
     if results.suggestion:
         click.echo(f"Did you mean: {clean_line(results.suggestion)}", err=True)
     if results.error:
-        click.echo(f"tuireader: {results.error}", err=True)
+        click.echo(f"tuireader: {visible(results.error)}", err=True)
         sys.exit(EXIT_BAD_QUERY)
     if results.total == 0:
         sys.exit(EXIT_NO_HITS)

@@ -1,0 +1,167 @@
+"""The rest of the reader's keys, pressed as a user would: reading position, position
+bookmarks, read state, copy, editor, browser, command palette, theme."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+
+from test_tui_flows import ready, store_for
+from tui_helpers import make_app, make_library, wait_for
+from tuireader.tui.widgets import ArticleList, ReaderView
+
+pytestmark = pytest.mark.anyio
+
+LONG_TITLE = "The long walk along the estuary"
+
+
+@pytest.fixture()
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Path:
+    root = make_library(tmp_path)
+    paragraphs = [
+        f"Paragraph {n} of the walk: the path bends past reed beds, mud flats and a "
+        f"boathouse numbered {n}, where the tide decides how far a walker can go today."
+        for n in range(1, 61)
+    ]
+    (root / "news" / "estuary.txt").write_text(
+        LONG_TITLE + "\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+    )
+    return root
+
+
+async def open_long_article(pilot, screen) -> ReaderView:
+    await pilot.press("slash", *"estuary boathouse", "enter", "enter")
+    await wait_for(pilot, lambda: screen.article is not None and screen.article.title == LONG_TITLE)
+    return screen.query_one(ReaderView)
+
+
+async def test_reading_position_is_remembered_across_restarts(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        reader = await open_long_article(pilot, screen)
+        await pilot.press("ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d")
+        left_at = reader.top_offset
+        assert left_at > 0 and 0 < reader.percent_read < 100
+        await pilot.press("ctrl+u")
+        assert reader.top_offset < left_at
+        await pilot.press("ctrl+d")
+        assert reader.top_offset == left_at
+        await wait_for(pilot, lambda: f"{reader.percent_read}% read" in _status(screen))
+        await pilot.pause(0.3)  # the position is saved by a worker
+
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        rows = screen.query_one(ArticleList).rows
+        index = next(i for i, r in enumerate(rows) if r.title == LONG_TITLE)
+        assert not rows[index].unread  # opened in the first session
+        screen.query_one(ArticleList).cursor_index = index
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.article is not None)
+        reader = screen.query_one(ReaderView)
+        await wait_for(pilot, lambda: reader.top_offset == left_at)
+
+
+def _status(screen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+async def test_bookmark_position_and_toggle_read(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        reader = await open_long_article(pilot, screen)
+        await pilot.press("ctrl+d", "ctrl+d", "m")
+        store = store_for(library)
+        await wait_for(pilot, lambda: len(store.bookmarks()) == 1)
+        bookmark = store.bookmarks()[0]
+        assert bookmark.offset == reader.top_offset > 0
+        assert bookmark.quote and bookmark.quote in screen.article.body
+        article_id = screen.article.id
+        assert screen.marks[article_id].read
+        await pilot.press("u")  # in the reading pane: the open article
+        await wait_for(pilot, lambda: not screen.marks[article_id].read)
+        await pilot.press("shift+tab")  # back to the list: u applies to the cursor row
+        assert screen.query_one(ArticleList).has_focus
+        row = screen.query_one(ArticleList).cursor_row
+        was = bool(screen.marks.get(row.id) and screen.marks[row.id].read)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: bool(screen.marks[row.id].read) is not was)
+        assert store.reading_state(row.id).read is not was
+
+
+async def test_copy_selection_or_link(library: Path) -> None:
+    app = make_app(library)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        reader = await open_long_article(pilot, screen)
+        await pilot.press("y")  # nothing selected: the link (a file:// URL here)
+        assert copied[-1] == (library / "news" / "estuary.txt").resolve().as_uri()
+        await pilot.press("v", "w", "w", "y")
+        assert reader.selection is not None
+        start, end = reader.selection
+        assert copied[-1] == screen.article.body[start:end] and len(copied[-1].split()) == 3
+
+
+async def test_open_source_in_browser(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        await open_long_article(pilot, screen)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: bool(opened))
+        assert opened == [(library / "news" / "estuary.txt").resolve().as_uri()]
+
+
+async def test_edit_in_editor_then_reload(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\nwith open(sys.argv[1], 'a', encoding='utf-8') as f:\n"
+        "    f.write('\\n\\nAn added closing paragraph about herons.\\n')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.suspend = nullcontext  # type: ignore[method-assign]  # no real terminal here
+        screen = await ready(pilot, count=7)
+        await open_long_article(pilot, screen)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: "herons" in screen.article.body)
+        assert "herons" in (library / "news" / "estuary.txt").read_text(encoding="utf-8")
+
+
+async def test_command_palette_runs_actions(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        assert screen.sort == "date"
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+        await pilot.press(*"cycle sort")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.sort == "title")
+
+
+async def test_theme_from_config(library: Path) -> None:
+    app = make_app(library, theme="nord")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot, count=7)
+        assert app.theme == "nord"

@@ -165,3 +165,25 @@ async def test_theme_from_config(library: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(pilot, count=7)
         assert app.theme == "nord"
+
+
+async def test_mouse_selection_then_h_highlights_it(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        reader = await open_long_article(pilot, screen)
+        body = screen.article.body
+        start = body.index("Paragraph 2 ")
+        line = reader.line_of_offset(start) - reader.scroll_offset.y
+        left = reader._margin()  # the paragraph starts a line, at the left margin
+        await pilot.mouse_down(ReaderView, offset=(left, line))
+        await pilot.hover(ReaderView, offset=(left + 10, line))
+        await pilot.mouse_up(ReaderView, offset=(left + 10, line))
+        await pilot.pause()
+        assert reader.mouse_selection_offsets() == (start, start + 11)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HighlightDialog")
+        await pilot.press("enter")
+        store = store_for(library)
+        await wait_for(pilot, lambda: len(store.highlights()) == 1)
+        assert store.highlights()[0].quote == "Paragraph 2"

@@ -41,6 +41,20 @@ def clean_text(text: str) -> str:
     return CONTROL_CHARS.sub("", text)
 
 
+# Code points JSON may carry raw but a terminal acts on (C1 controls, bidi and zero-width
+# marks, line separators) or an encoder refuses (lone surrogates from undecodable file names).
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
+
+
+def inert_json(serialised: str) -> str:
+    """JSON text (from json.dumps, ensure_ascii=False) with those code points written as
+    \\uXXXX escapes: the same data, lossless, but safe to print and to encode as UTF-8.
+    Outside strings JSON is ASCII, so every match is inside a string."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", serialised)
+
+
 def clean_line(text: str | None) -> str:
     """Like `clean_text`, for one-line fields (titles, authors, tags): newlines become spaces."""
     if not text:

@@ -14,13 +14,16 @@ from collections.abc import Iterable
 
 from tuireader.annotations.export_common import web_url
 from tuireader.annotations.models import ArticleAnnotations, Bookmark, Highlight
+from tuireader.textsafe import clean_text
 
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """Make a cell inert in spreadsheets (OWASP's CSV-injection advice)."""
+    """Make a cell inert in spreadsheets (OWASP's CSV-injection advice) and in a terminal
+    (no escape sequences or control characters; line breaks kept)."""
+    cell = clean_text(cell)
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tuireader.annotations.models import ArticleAnnotations, Bookmark, Highlight, ReadingState
+from tuireader.textsafe import inert_json
 
 FORMAT = "tuireader-annotations"
 VERSION = 1
@@ -20,7 +21,7 @@ def render_json(groups: Iterable[ArticleAnnotations], exported_at: datetime) -> 
         "exported_at": exported_at.isoformat(),
         "articles": [_article(g) for g in groups],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return inert_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _article(group: ArticleAnnotations) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Any
 
@@ -11,20 +10,12 @@ import click
 from rich.console import Console
 
 from tuireader.articles.scan import Skipped, display_path
-from tuireader.textsafe import clean_line
-
-# Code points JSON may carry raw but a terminal would act on (C1 controls, bidi and
-# zero-width marks, line separators) or an encoder would refuse (lone surrogates from
-# undecodable file names): written as \uXXXX escapes, so the JSON means the same.
-_JSON_UNSAFE = re.compile(
-    "[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]"
-)
+from tuireader.textsafe import clean_line, inert_json
 
 
 def to_json(data: Any, *, indent: int | None = 2) -> str:
     """JSON (UTF-8, not ASCII-escaped) that is safe to print to a terminal."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return inert_json(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 def echo_json(data: Any) -> None:

@@ -15,13 +15,14 @@ Public API (everything a caller needs; no Whoosh or SQLite types leak out):
     (sort: relevance | date | title | author; an empty query lists the filtered catalog)
   - `matches_in(article, query) -> list[(start, end)]` offsets into `article.body`
 - Records: `CatalogEntry`, `Filters`, `Hit`, `SearchResults` (+ `partial`: the index still
-  lags the catalog), `RefreshSummary` (+ `indexed`, `rebuilt`, `seconds`, `line()`),
+  lags the catalog; + `total_is_estimate`: `total` was scaled from part of a big index, show
+  it as "about N"; in `to_dict()` only when true), `RefreshSummary` (+ `indexed`, `rebuilt`, `seconds`, `line()`),
   `IndexProgress` (phase "scan" | "parse" | "index" [| "optimize" from the CLI]).
 - `QUERY_HELP`: the query language in one paragraph.
 
 Modules: models (records), catalog (SQLite), refresh (freshness, batching), lock (flock),
-highlight (offsets, snippets), service; Whoosh only in whoosh_schema, whoosh_store,
-whoosh_query.
+highlight (offsets, snippets), spelling (vocabulary, did-you-mean), service; Whoosh only in
+whoosh_schema, whoosh_store, whoosh_query, whoosh_count (exact or estimated totals).
 """
 
 from __future__ import annotations

@@ -101,6 +101,9 @@ class SearchResults:
     suggestion: str | None = None
     error: str | None = None
     partial: bool = False  # the full-text index is still catching up with the catalog
+    # `total` was scaled from part of a big index (counting every match of a common word
+    # costs more than the search): show it as "about N"
+    total_is_estimate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -113,6 +116,8 @@ class SearchResults:
             data["error"] = self.error
         if self.partial:
             data["partial"] = True
+        if self.total_is_estimate:
+            data["total_is_estimate"] = True
         return data
 
 

@@ -206,7 +206,8 @@ class SearchService:
                 return SearchResults(
                     query, 0, [], error="the search index is not built yet", partial=True
                 )
-            total, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
+            found, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
+            total = found.total
             suggestion = self._suggest(query) if total < SUGGEST_BELOW else None
         except (IndexDamaged, *DAMAGE) as exc:
             self.store.close()
@@ -215,7 +216,9 @@ class SearchService:
                 query, 0, [], error=f"the search index needs rebuilding ({exc})", partial=True
             )
         hits = self._hits(raw, whoosh_query.match_plan(parsed))
-        return SearchResults(query, total, hits, suggestion, partial=partial)
+        return SearchResults(
+            query, total, hits, suggestion, partial=partial, total_is_estimate=found.estimated
+        )
 
     def _parse(self, text: str):  # -> whoosh query, fuzzy terms expanded
         return whoosh_query.expand_fuzzy(whoosh_query.parse(text), self.catalog.near_words)

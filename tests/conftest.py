@@ -20,3 +20,17 @@ def isolated_xdg(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.delenv("TUIREADER_LIBRARY", raising=False)
     monkeypatch.setenv("HOME", str(home / "home"))
     return home
+
+
+@pytest.fixture()
+def anyio_backend() -> str:
+    """The async tests (Textual's Pilot) run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Path:
+    """A fresh copy of tests/fixtures/tui_library (the reader's tests change it)."""
+    from tui_helpers import make_library
+
+    return make_library(tmp_path)

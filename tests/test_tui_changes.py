@@ -8,21 +8,11 @@ import pytest
 from textual import events
 
 from test_tui_flows import ready, store_for
-from tui_helpers import make_app, make_library, wait_for
+from tui_helpers import make_app, wait_for
 from tuireader.search import SearchService
 from tuireader.tui.widgets import ArticleList, ReaderView
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture()
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture()
-def library(tmp_path: Path) -> Path:
-    return make_library(tmp_path)
 
 
 def titles(screen) -> list[str]:

@@ -6,23 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tui_helpers import make_app, make_library, wait_for
+from tui_helpers import make_app, wait_for
 from tuireader.annotations import AnnotationStore
 from tuireader.config import AppPaths
 from tuireader.tui.main_screen import MainScreen
 from tuireader.tui.widgets import ArticleList, ReaderView
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture()
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture()
-def library(tmp_path: Path) -> Path:
-    return make_library(tmp_path)
 
 
 def screen_of(app) -> MainScreen:

@@ -19,11 +19,6 @@ LONG_TITLE = "The long walk along the estuary"
 
 
 @pytest.fixture()
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture()
 def library(tmp_path: Path) -> Path:
     root = make_library(tmp_path)
     paragraphs = [

@@ -79,11 +79,6 @@ def assert_inert(app) -> None:
     assert not found, f"unsafe characters reached the screen: {found}"
 
 
-@pytest.fixture()
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def test_hostile_articles_render_inert(tmp_path: Path) -> None:
     library = hostile_library(tmp_path / "library")
     app = make_app(library)

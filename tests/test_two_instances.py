@@ -23,11 +23,6 @@ pytestmark = pytest.mark.anyio
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture()
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def cli(library: Path, *args: str) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,

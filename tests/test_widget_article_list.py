@@ -11,11 +11,6 @@ SIZE = (80, 24)
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def make_rows(n: int, prefix: str = "a") -> list[ListRow]:
     return [
         ListRow(

@@ -19,11 +19,6 @@ PARA3 = "Third one is short."
 BODY = "\n\n".join([PARA1, PARA2, PARA3])
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class ReaderApp(App[None]):
     def __init__(self, doc: ReaderDocument | None = None, width: int = 40) -> None:
         super().__init__()

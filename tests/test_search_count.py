@@ -69,3 +69,19 @@ def test_a_big_index_estimates_its_total_and_says_so(
     assert n * 0.75 <= about.total <= n * 1.25
     few = svc.search("ferry", limit=500)  # every match fits: counted while scoring
     assert few.total == n and not few.total_is_estimate
+
+
+def test_documents_with_every_word_fill_the_top_when_there_are_enough(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    for i in range(30):  # one word, many times: high scores without the other word
+        write(root, f"one/a{i:02d}.txt", f"Notes {i}\n\n" + "ferry " * 30 + "\n")
+    for i in range(8):
+        write(root, f"both/b{i:02d}.txt", f"Log {i}\n\nA ferry crossed to the island.\n")
+    svc = SearchService(root, tmp_path / "cache")
+    svc.refresh(processes=1)
+    top = svc.search("ferry island", limit=5)
+    assert [h.path.split("/")[0] for h in top.hits] == ["both"] * 5
+    assert top.total == 38 and not top.total_is_estimate
+    more = svc.search("ferry island", limit=10)  # only 8 have both: the rest follow
+    assert [h.path.split("/")[0] for h in more.hits] == ["both"] * 8 + ["one"] * 2
+    assert more.total == 38

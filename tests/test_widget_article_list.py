@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.app import App, ComposeResult
 
@@ -172,3 +174,18 @@ async def test_resize_keeps_cursor_visible() -> None:
         await pilot.pause()
         top = lst.scroll_offset.y
         assert top <= 35 < top + lst.scrollable_content_region.height
+
+
+async def test_replace_row_changes_one_row_in_place() -> None:
+    rows = make_rows(1000)
+    app = ListApp(rows)
+    async with app.run_test(size=(80, 12)) as pilot:
+        article_list = app.query_one(ArticleList)
+        target = rows[3]
+        flipped = not target.bookmarked
+        assert ("★" in strip_text(article_list, 3)) is not flipped
+        assert article_list.replace_row(replace(target, bookmarked=flipped))
+        await pilot.pause()
+        assert article_list.rows[3].bookmarked is flipped and article_list.row_count == 1000
+        assert ("★" in strip_text(article_list, 3)) is flipped
+        assert not article_list.replace_row(replace(target, id="no-such-id"))

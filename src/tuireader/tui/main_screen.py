@@ -353,8 +353,13 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         )
 
     def refresh_row(self, article_id: str) -> None:
-        """Re-render the rows after a mark changed (cheap: rows are plain data)."""
+        """Re-render one row after its marks changed (all rows when a marks filter is on:
+        the row may have to leave the list)."""
         article_list = self.query_one(ArticleList)
+        entry = self.entries.get(article_id) or self.hits.get(article_id)
+        marks_filter = self.filters.bookmarked or self.filters.unread
+        if entry is not None and not marks_filter and article_list.replace_row(self.row_for(entry)):
+            return
         article_list.set_rows(
             [self.row_for(e) for e in self.shown],
             keep_id=article_list.cursor_row.id if article_list.cursor_row else article_id,

@@ -43,7 +43,13 @@ def edit_distance(a: str, b: str, limit: int) -> int | None:
 def closest(word: str, candidates: list[tuple[str, int]], limit: int) -> list[tuple[int, str]]:
     """(distance, word) of candidates within limit edits, nearest and most frequent first."""
     scored = []
+    letters = set(word)
     for cand, freq in candidates:
+        # each edit adds at most one letter the other word lacks and removes at most one:
+        # a set test (C speed) rules out most candidates before the Python edit distance
+        other = set(cand)
+        if len(letters - other) > limit or len(other - letters) > limit:
+            continue
         dist = edit_distance(word, cand, limit)
         if dist is not None:
             scored.append((dist, -freq, cand))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuireader.search.spelling import closest, edit_distance, suggest, text_words
 
@@ -87,3 +89,15 @@ def test_suggest_never_touches_fields_wildcards_fuzzy_or_known_words(query: str)
 def test_suggest_keeps_field_values_while_fixing_free_words() -> None:
     assert fake_suggest('author:"Marta Okonkwo" hospitl') == 'author:"Marta Okonkwo" hospital'
     assert fake_suggest("title:ferri tramwya ferri") == "title:ferri tramwya ferry"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    word=st.text(alphabet="abcdeh", max_size=8),
+    cand=st.text(alphabet="abcdeh", max_size=8),
+    limit=st.integers(1, 2),
+)
+def test_closest_never_drops_a_word_within_the_limit(word: str, cand: str, limit: int) -> None:
+    expected = edit_distance(word, cand, limit)  # the letter-set shortcut must agree
+    found = closest(word, [(cand, 1)], limit)
+    assert found == ([] if expected is None else [(expected, cand)])

@@ -337,6 +337,12 @@ class Catalog:
             out.update((i, zlib.decompress(b).decode("utf-8", "surrogatepass")) for i, b in rows)
         return out
 
+    def first_page(self, sort: str, limit: int) -> list[CatalogEntry]:
+        """The first `limit` entries in `sort` order: the reader's first screen, without
+        loading every row of a 100,000-article catalog first."""
+        sql = f"SELECT {_COLUMNS} FROM articles ORDER BY {_SORTS.get(sort, _SORTS['date'])} LIMIT ?"
+        return [_entry(r) for r in self.db.execute(sql, (limit,))]
+
     def select(
         self, filters: Filters | None, sort: str, limit: int | None
     ) -> tuple[int, list[CatalogEntry]]:

@@ -6,6 +6,7 @@ on the headless core.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -13,6 +14,7 @@ import click
 from tuireader import __version__
 from tuireader.cli import annotation_cmds, library_cmds, search_cmds
 from tuireader.cli.context import AppContext
+from tuireader.cli.errors import describe_os_error, describe_sqlite_error
 from tuireader.cli.output import visible
 from tuireader.config import ConfigError
 
@@ -64,6 +66,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        click.echo(f"tuireader: {describe_os_error(exc)}", err=True)
+        sys.exit(1)
+    except sqlite3.Error as exc:
+        click.echo(f"tuireader: {describe_sqlite_error(exc)}", err=True)
+        sys.exit(1)
     except Exception as exc:
         click.echo(f"tuireader: error: {type(exc).__name__}: {visible(str(exc))}", err=True)
         sys.exit(1)

@@ -6,6 +6,7 @@ the store with the library, so annotations follow moved and edited files.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from tuireader.annotations.export_common import percent
 from tuireader.annotations.export_json import bookmark_dict, highlight_dict
 from tuireader.articles.model import Article
 from tuireader.cli.context import AppContext, CliError, pass_app
+from tuireader.cli.errors import describe_sqlite_error
 from tuireader.cli.output import console, echo_json, safe, visible
 from tuireader.library import ArticleNotFound
 
@@ -40,9 +42,12 @@ def open_store(app: AppContext) -> Iterator[AnnotationStore]:
     try:
         store = AnnotationStore(app.paths.annotations_db, app.library_root)
     except AnnotationError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, sqlite3.Error):  # add what to do about it
+            raise CliError(describe_sqlite_error(cause, exc)) from exc
         raise CliError(str(exc)) from exc
     try:
-        yield store
+        yield store  # sqlite errors go to main(), which names the database
     except AnnotationError as exc:
         raise CliError(str(exc)) from exc
     finally:

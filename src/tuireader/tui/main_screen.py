@@ -26,7 +26,7 @@ from tuireader.tui.annotating import AnnotatingMixin
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.errors import describe_failure, explain
 from tuireader.tui.keys import app_bindings
-from tuireader.tui.listing import ListFilters, format_date, next_sort, restrict, sort_entries
+from tuireader.tui.listing import ListFilters, RowMaker, browse, next_sort
 from tuireader.tui.reading import ReadingMixin
 from tuireader.tui.search_bar import SearchBar, SuggestionLine
 from tuireader.tui.widgets.article_list import ArticleList, ListRow
@@ -34,6 +34,7 @@ from tuireader.tui.widgets.reader_view import ReaderView
 
 NARROW = 100  # below this width one pane takes the screen
 SEARCH_LIMIT = 300
+FIRST_PAGE = 200  # rows shown before the whole catalog is loaded
 DEBOUNCE = 0.2
 
 
@@ -55,6 +56,8 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self.index_status = ""
         self.search_note = ""
         self.shown_query = ""  # the query the listed rows answer
+        self._row_maker = RowMaker()
+        self._catalog_count = 0  # shown before every entry is loaded
         self._debounce: Timer | None = None
         self._suggestion: str | None = None
         self._last_reload = 0.0
@@ -112,6 +115,8 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
     async def load_library(self, *, then_index: bool = True, settled: bool = False) -> None:
         """Show the catalog; then index what is stale, or (`settled`) follow up on changes."""
         core = self.bridge.core
+        if not self.entries:
+            await self._first_page()
         try:
             entries = await self.bridge.run(core.search.entries)
         except Exception as exc:
@@ -138,6 +143,24 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         if then_index or settled:
             await self._reconcile_annotations()
             self._reopen_if_changed()
+
+    async def _first_page(self) -> None:
+        """Show the top of the list at once; loading all of a big catalog takes seconds."""
+        catalog = self.bridge.core.search.catalog
+        try:
+            count = await self.bridge.run(catalog.count)
+            first = await self.bridge.run(catalog.first_page, self.sort, FIRST_PAGE)
+            marks = await self.bridge.run(self.bridge.core.annotations.marks)
+        except Exception:
+            return  # the full load below reports what is wrong
+        if not first or self.entries or self.query_text.strip() or self.filters.active:
+            return
+        self.marks = dict(marks)
+        self._catalog_count = count
+        self.shown = first
+        rows = await self.bridge.run(self._row_maker.rows, first, self.marks, {})
+        self.query_one(ArticleList).set_rows(rows)
+        self.update_status()
 
     async def _reconcile_annotations(self) -> None:
         """Annotations follow moved files and re-anchor in edited ones (never lost)."""
@@ -307,11 +330,17 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             self.total = results.total
             suggestion, error = results.suggestion, results.error
         else:
-            self.hits = {}
-            shown = sort_entries(
-                restrict(self.entries.values(), self.filters, self.marks), self.sort
-            )
+            hits: dict[str, Any] = {}
+            entries = list(self.entries.values())
+            shown = await self.bridge.run(browse, entries, self.filters, self.marks, self.sort)
+            if self.query_text.strip():
+                return  # the user started typing; the search will list
+            self.hits = hits
             self.total = len(shown)
+        # 100,000 rows take a while to build: off the UI thread
+        rows = await self.bridge.run(self._row_maker.rows, shown, self.marks, self.hits)
+        if query != self.query_text.strip():
+            return
         self.shown = shown
         self._suggestion = suggestion
         self.query_one(SuggestionLine).show_suggestion(suggestion)
@@ -321,7 +350,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         article_list.empty_text = self.search_note or (
             "No articles match" if query or self.filters.active else "The library is empty"
         )
-        article_list.set_rows([self.row_for(e) for e in shown])
+        article_list.set_rows(rows)
         self.shown_query = query
         self.update_status()
 
@@ -336,21 +365,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         return frozenset(ids)
 
     def row_for(self, entry: Any) -> ListRow:
-        mark = self.marks.get(entry.id)
-        hit = self.hits.get(entry.id)
-        extra = (
-            f"{len(hit.matches)} hits" if hit is not None and getattr(hit, "matches", None) else ""
-        )
-        return ListRow(
-            id=entry.id,
-            title=clean_line(entry.title) or "(untitled)",
-            author=clean_line(entry.author),
-            date=format_date(entry.date),
-            bookmarked=bool(mark and mark.bookmarked),
-            highlighted=bool(mark and mark.highlighted),
-            unread=not (mark and mark.read),
-            extra=extra,
-        )
+        return self._row_maker.row(entry, self.marks, self.hits)
 
     def refresh_row(self, article_id: str) -> None:
         """Re-render one row after its marks changed (all rows when a marks filter is on:
@@ -433,7 +448,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
 
     # ----------------------------------------------------------------- status line
     def update_status(self) -> None:
-        parts = [f"{len(self.entries):,} articles"]
+        parts = [f"{len(self.entries) or self._catalog_count:,} articles"]
         if self.query_text.strip():
             shown = len(self.shown)
             parts.append(

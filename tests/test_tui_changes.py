@@ -27,7 +27,7 @@ async def test_new_file_is_listed_when_the_terminal_regains_focus(library: Path)
             "Lighthouse keepers return\n\nThe lamp at the point is tended by hand again.",
             encoding="utf-8",
         )
-        screen._last_check = 0.0  # the focus check is rate-limited to one per 2 s
+        screen._last_check = 0.0  # the focus check is rate-limited to one per 5 s
         app.post_message(events.AppFocus())
         await wait_for(pilot, lambda: "Lighthouse keepers return" in titles(screen))
         await pilot.press("slash", *"lamp")

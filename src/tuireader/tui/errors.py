@@ -13,7 +13,6 @@ _DOING = {
     "library": "Could not read the library",
     "listing": "Search failed",
     "indexer": "Indexing failed",
-    "check": "Could not check the library for changes",
 }
 
 

@@ -63,6 +63,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self._last_reload = 0.0
         self._last_check = time.monotonic()
         self._indexing = False
+        self._settled_once = False  # annotations reconciled after the first indexing
         self._told_annotations = False
         self._last_error = ("", 0.0)
         self.init_reading()
@@ -135,12 +136,11 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self.entries = {e.id: e for e in entries}
         self.marks = dict(marks)
         await self._show_listing()
-        if then_index:
-            stale = await self.bridge.run(core.search.stale)
-            if stale or not entries:
-                self.run_indexer()
-                return
-        if then_index or settled:
+        if then_index:  # the indexer process checks what changed, off this process
+            self.run_indexer()
+            return
+        if settled:
+            self._settled_once = True
             await self._reconcile_annotations()
             self._reopen_if_changed()
 
@@ -158,7 +158,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self.marks = dict(marks)
         self._catalog_count = count
         self.shown = first
-        rows = await self.bridge.run(self._row_maker.rows, first, self.marks, {})
+        rows = await self.bridge.compute(self._row_maker.rows, first, self.marks, {})
         self.query_one(ArticleList).set_rows(rows)
         self.update_status()
 
@@ -201,54 +201,57 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             self.open_article(article.id, offset=self.query_one(ReaderView).top_offset)
 
     def check_for_changes(self) -> None:
-        """Files may have changed while the terminal was elsewhere (called on app focus)."""
-        if time.monotonic() - self._last_check < 2 or self._indexing:
+        """Files may have changed while the terminal was elsewhere (called on app focus).
+        The indexer process finds out, off this process; it is quick when nothing changed."""
+        if time.monotonic() - self._last_check < 5 or self._indexing:
             return
         self._last_check = time.monotonic()
-        self._check_stale()
-
-    @work(exit_on_error=False, exclusive=True, group="check")
-    async def _check_stale(self) -> None:
-        try:
-            stale = await self.bridge.run(self.bridge.core.search.stale)
-        except Exception as exc:
-            self.app.notify(describe_failure("check", exc), severity="error", timeout=10)
-            return
-        if stale and not self._indexing:
-            self.run_indexer()
+        self.run_indexer()
 
     @work(exit_on_error=False, exclusive=True, group="indexer")
     async def run_indexer(self, rebuild: bool = False) -> None:
         self._indexing = True
+        changed = False
         try:
-            while await self._index(rebuild):  # another process holds the writer lock
-                await self._wait_for_other_indexer()
+            while True:
+                busy, did_change = await self._index(rebuild)
+                changed = changed or did_change or busy
+                if not busy:
+                    break
+                await self._wait_for_other_indexer()  # another process holds the lock
                 rebuild = False
                 if not await self.bridge.run(self.bridge.core.search.stale):
                     break
         finally:
             self._indexing = False
             self.index_status = ""
-        self.load_library(then_index=False, settled=True)
+        if changed or not self._settled_once:
+            self.load_library(then_index=False, settled=True)
+        else:
+            self.update_status()
 
-    async def _index(self, rebuild: bool) -> bool:
-        """Run the indexer process, showing its progress; True when another one was busy."""
+    async def _index(self, rebuild: bool) -> tuple[bool, bool]:
+        """Run the indexer process, showing its progress: (another was busy, anything changed)."""
         self.index_status = "indexing…"
         self.update_status()
-        busy = False
+        busy = changed = False
         async for event in self.bridge.index(rebuild=rebuild):
             if "error" in event:
                 self.index_status = ""
                 self.app.notify(f"Indexing failed: {event['error']}", severity="error", timeout=10)
             elif "summary" in event:
                 self.index_status = ""
-                busy = bool(event["summary"].get("busy"))
+                summary = event["summary"]
+                busy = bool(summary.get("busy"))
+                changed = any(
+                    summary.get(key) for key in ("added", "updated", "removed", "moved", "indexed")
+                )
             elif event.get("total"):
                 done, total = event.get("done", 0), event["total"]
                 self.index_status = f"indexing {done:,}/{total:,}"
                 self._reload_now_and_then()
             self.update_status()
-        return busy
+        return busy, changed
 
     async def _wait_for_other_indexer(self) -> None:
         """Another tuireader indexes this library: show its work as it lands, then go on."""
@@ -332,13 +335,13 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         else:
             hits: dict[str, Any] = {}
             entries = list(self.entries.values())
-            shown = await self.bridge.run(browse, entries, self.filters, self.marks, self.sort)
+            shown = await self.bridge.compute(browse, entries, self.filters, self.marks, self.sort)
             if self.query_text.strip():
                 return  # the user started typing; the search will list
             self.hits = hits
             self.total = len(shown)
         # 100,000 rows take a while to build: off the UI thread
-        rows = await self.bridge.run(self._row_maker.rows, shown, self.marks, self.hits)
+        rows = await self.bridge.compute(self._row_maker.rows, shown, self.marks, self.hits)
         if query != self.query_text.strip():
             return
         self.shown = shown

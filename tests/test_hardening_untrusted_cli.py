@@ -93,6 +93,7 @@ def hostile_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dic
             assert run("bookmark", "add", article_id, "--note", f"\t=1+1 {HOSTILE}").returncode == 0
     quote = run("highlight", "add", md_id, "--quote", "[bold red]x[/]", "--note", f"-2+3 {HOSTILE}", "--tag", "<script>alert(1)</script>")  # fmt: skip
     assert quote.returncode == 0, quote.stderr
+    assert run("index").returncode == 0  # up to date: no progress bar in the terminal runs
     return root, {"env": json.dumps(env), "md": md_id}
 
 

@@ -67,6 +67,9 @@ def test_a_big_index_estimates_its_total_and_says_so(
     about = svc.search("ferry", limit=5)
     assert about.total_is_estimate and about.to_dict()["total_is_estimate"] is True
     assert n * 0.75 <= about.total <= n * 1.25
+    phrase = svc.search('"ferry left"', limit=5)  # counted with Whoosh's matchers, sampled
+    assert phrase.total_is_estimate and len(phrase.hits) == 5
+    assert n * 0.75 <= phrase.total <= n * 1.25
     few = svc.search("ferry", limit=500)  # every match fits: counted while scoring
     assert few.total == n and not few.total_is_estimate
 

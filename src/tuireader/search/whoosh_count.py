@@ -8,7 +8,7 @@ for the exact length runs the query again through matchers one document at a tim
 Here each index segment is counted on its own: the document numbers of each term are read a
 posting block (up to 128 documents) at a time and combined as sets, for the shapes our
 parser builds (terms, prefixes, wildcards, expanded fuzzy terms, OR, AND, AND NOT, NOT);
-anything else (phrases, date ranges) uses Whoosh's matchers on that segment. Reading every
+anything else (phrases, date ranges) uses Whoosh's matchers on that segment (exact, slower). Reading every
 posting of a common word still costs tens of milliseconds at 100k articles, so segments are
 counted until SAMPLE_DOCS documents are covered: when that is all of them the count is
 exact, otherwise it is scaled from the segments seen and marked as an estimate.

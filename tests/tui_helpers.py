@@ -32,3 +32,41 @@ async def wait_for(pilot, predicate, timeout: float = 20.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("timed out waiting for the UI")
         await pilot.pause(0.05)
+
+
+async def wait_until_listed(pilot, count: int) -> None:
+    """Wait until the main screen is up, indexing has finished and `count` rows are listed."""
+    from tuireader.tui.main_screen import MainScreen
+    from tuireader.tui.widgets import ArticleList
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+    screen = pilot.app.screen
+    await wait_for(
+        pilot,
+        lambda: screen.query_one(ArticleList).row_count == count and not screen.index_status,
+    )
+
+
+async def settle(pilot, *, waiting_groups: tuple[str, ...] = (), timeout: float = 20.0) -> None:
+    """Bring the UI to a still frame for a screenshot.
+
+    Waits until every worker has finished (except those in `waiting_groups`, e.g. a worker
+    parked on `push_screen_wait`), lets short timers fire (the reader's 0.1 s scroll report),
+    clears toasts and stops cursor blinking, so two runs draw the same frame.
+    """
+    from textual.widgets import Input
+
+    app = pilot.app
+
+    def idle() -> bool:
+        return all(w.is_finished or w.group in waiting_groups for w in app.workers)
+
+    for _ in range(2):  # a finished worker may start another (indexer -> reload)
+        await wait_for(pilot, idle, timeout)
+        await pilot.pause(0.3)
+    for screen in app.screen_stack:
+        for field in screen.query(Input):
+            field.cursor_blink = False
+    app.clear_notifications()
+    await wait_for(pilot, idle, timeout)
+    await pilot.pause()

@@ -1,6 +1,7 @@
 """Search benchmark: build, re-open, query latency by kind, snippets, RSS; rg and FTS5 ratios.
 
-    python bench/search_bench.py 1000 10000 [--work /tmp/tuireader-bench]
+    python bench/search_bench.py 1000 10000 [--work /tmp/tuireader-bench] [--reuse]
+    PYTHONPATH=<checkout>/src python bench/search_bench.py 100000 --quick   # A/B on a build
 
 For each N it generates (once) a deterministic collection with gen_corpus.py, builds the
 catalog + index with `tuireader index` in a child process (so its peak RSS is its own), then
@@ -103,7 +104,7 @@ def search_times(
                 results = svc.search(q, limit=20)
                 by_kind.setdefault(kind, []).append(time.perf_counter() - t)
                 assert results.error is None, (q, results.error)
-            estimated += results.total_is_estimate
+            estimated += getattr(results, "total_is_estimate", False)  # older versions lack it
             parsed = svc._parse(q)
             searcher = svc.store.searcher()
             t = time.perf_counter()
@@ -159,6 +160,23 @@ def fts5(svc: SearchService, work: Path) -> tuple[float, float]:
     return built, statistics.median(times)
 
 
+def quick(n: int, work: Path) -> None:
+    """Re-open and query medians of an existing build as one JSON line: run it alternately
+    with two versions of the code (PYTHONPATH=<other checkout>/src) for a fair comparison
+    on a shared machine."""
+    lib = work / f"c{n}"
+    cache = next((work / f"xdg{n}" / "cache" / "tuireader" / "libraries").iterdir())
+    floor, walk, stale, full = reopen(lib, cache)
+    by_kind, _snippets, _engine, estimated = search_times(SearchService(lib, cache))
+    everything = [x for v in by_kind.values() for x in v]
+    out = {"n": n, "walk_ms": walk * 1000, "stale_ms": stale * 1000, "find_ms": floor * 1000}
+    out["stale_entries_ms"] = full * 1000
+    out |= {kind: pct(v, 0.5) * 1000 for kind, v in by_kind.items()}
+    out |= {"p50": pct(everything, 0.5) * 1000, "p95": pct(everything, 0.95) * 1000}
+    out["estimated"] = estimated
+    print(json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in out.items()}))
+
+
 def run(n: int, work: Path, reuse: bool) -> None:
     lib = generate(work / f"c{n}", n)
     xdg = work / f"xdg{n}"
@@ -212,10 +230,14 @@ def main() -> None:
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--work", type=Path, default=Path("/tmp/tuireader-bench"))
     parser.add_argument("--reuse", action="store_true", help="keep a previous build")
+    parser.add_argument("--quick", action="store_true", help="only re-open + query medians")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        run(n, args.work, args.reuse)
+        if args.quick:
+            quick(n, args.work)
+        else:
+            run(n, args.work, args.reuse)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ def ferry_library(root: Path, batches: int = 1) -> tuple[Path, SearchService, in
         for i in range(40):
             title = "Ferry news" if i % 2 else "Harbour news"
             body = "The ferry left the harbour. " * (1 + i % 3) + f"Item {batch} {i}."
+            body += " A lighthouse." if i == 7 else ""
             write(root, f"b{batch}/a{i:03d}.txt", f"{title}\n\n{body}\n")
             n += 1
         svc.refresh(processes=1)
@@ -64,12 +65,15 @@ def test_a_big_index_estimates_its_total_and_says_so(
     exact = svc.search("ferry", limit=5)
     assert exact.total == n and "total_is_estimate" not in exact.to_dict()
     monkeypatch.setattr(whoosh_count, "SAMPLE_DOCS", 50)  # two of the four segments
+    monkeypatch.setattr(whoosh_count, "EXACT_BELOW", 30)
     about = svc.search("ferry", limit=5)
     assert about.total_is_estimate and about.to_dict()["total_is_estimate"] is True
     assert n * 0.75 <= about.total <= n * 1.25
     phrase = svc.search('"ferry left"', limit=5)  # counted with Whoosh's matchers, sampled
     assert phrase.total_is_estimate and len(phrase.hits) == 5
     assert n * 0.75 <= phrase.total <= n * 1.25
+    rare = svc.search("lighthouse", limit=1)  # one per segment: too few to scale
+    assert rare.total == 4 and not rare.total_is_estimate
     few = svc.search("ferry", limit=500)  # every match fits: counted while scoring
     assert few.total == n and not few.total_is_estimate
 

@@ -10,8 +10,9 @@ posting block (up to 128 documents) at a time and combined as sets, for the shap
 parser builds (terms, prefixes, wildcards, expanded fuzzy terms, OR, AND, AND NOT, NOT);
 anything else (phrases, date ranges) uses Whoosh's matchers on that segment (exact, slower). Reading every
 posting of a common word still costs tens of milliseconds at 100k articles, so segments are
-counted until SAMPLE_DOCS documents are covered: when that is all of them the count is
-exact, otherwise it is scaled from the segments seen and marked as an estimate.
+counted until SAMPLE_DOCS documents are covered and EXACT_BELOW matches found: when that is
+all of them the count is exact, otherwise it is scaled from the segments seen and marked as an
+estimate (so "about 52,000", but never "about 70").
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from whoosh.matching.wrappers import FilterMatcher
 _PLAIN_NAMES = frozenset(("id", "title", "body", "author", "author_key", "tags", "format", "path",
                           "url", "title_key", "author_sort"))  # fmt: skip
 SAMPLE_DOCS = 12_000
+EXACT_BELOW = 1_000  # and keep counting while fewer matches were found: small totals exact
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def count(
     exact: bool = False,
 ) -> Count:
     """Matches of q (within `allowed` global document numbers, when given); unless exact,
-    scaled from the first segments covering SAMPLE_DOCS documents in a bigger index."""
+    scaled from the first segments covering SAMPLE_DOCS documents and EXACT_BELOW matches."""
     sample_docs = None if exact else SAMPLE_DOCS
     found = seen = 0
     live = searcher.doc_count()
@@ -55,7 +57,7 @@ def count(
             docs &= local.get(i, set())
         found += len(docs)
         seen += reader.doc_count()
-        if sample_docs is not None and seen >= sample_docs and seen < live:
+        if sample_docs is not None and sample_docs <= seen < live and found >= EXACT_BELOW:
             return Count(round(found * live / seen), True)
     return Count(found, False)
 

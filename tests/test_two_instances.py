@@ -82,8 +82,10 @@ async def test_reader_and_cli_at_once(tmp_path: Path) -> None:
         assert "Traceback" not in err and "LockError" not in err, err
     searches = [json.loads(out) for _, out, _ in results if out.lstrip().startswith("{")]
     searches = [s for s in searches if "query" in s]
-    # while the other process is mid-build, a search says it is partial rather than fail
-    assert len(searches) == len(cli_paths) and all(s["hits"] or s["partial"] for s in searches)
+    # mid-build a search answers from what is indexed so far (maybe nothing yet): it must
+    # still be a well-formed answer, never an error
+    assert len(searches) == len(cli_paths)
+    assert all(isinstance(s["hits"], list) and s["total"] >= len(s["hits"]) for s in searches)
     code, out, err = await cli(library, "search", "harbour OR bread", "--json")
     assert code == 0 and json.loads(out)["total"] >= 2, err
     assert not [m for m in messages if "lock" in m.casefold() or "failed" in m.casefold()]

@@ -238,3 +238,15 @@ async def test_filter_dialog_bookmarked_and_author(library: Path) -> None:
             pilot, lambda: screen.shown and all(e.author == author for e in screen.shown)
         )
         assert article_list.row_count == sum(e.author == author for e in screen.entries.values())
+
+
+async def test_enter_during_the_debounce_opens_the_new_query(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", *"quay")
+        await wait_for(pilot, lambda: screen.shown_query == "quay")
+        await pilot.press(*["backspace"] * 4, *"ferry", "enter", "enter")  # within 0.2 s
+        await wait_for(pilot, lambda: screen.article is not None)
+        assert "ferry" in screen.article.title.casefold()
+        assert screen.query_one(ArticleList).cursor_index == 0

@@ -78,7 +78,7 @@ class RowMaker:
             bookmarked=bool(mark and mark.bookmarked),
             highlighted=bool(mark and mark.highlighted),
             unread=not (mark and mark.read),
-            extra=f"{len(matches)} hits" if matches else "",
+            extra=(f"{len(matches)} hit" + ("s" if len(matches) > 1 else "")) if matches else "",
         )
 
     def rows(

@@ -280,11 +280,12 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self._debounce = self.set_timer(DEBOUNCE, self.refresh_listing)
 
     @on(SearchBar.Submitted, "#search")
-    def _search_submitted(self) -> None:
+    async def _search_submitted(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-            self.refresh_listing()
+        if self.shown_query != self.query_text.strip():
+            await self._show_listing()  # enter must act on this query's results, not the last
         if self.total == 0 and self._suggestion:
             self._accept_suggestion()
             return

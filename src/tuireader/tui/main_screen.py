@@ -53,6 +53,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         self.shown: list[Any] = []
         self.hits: dict[str, Any] = {}
         self.total = 0
+        self.total_is_estimate = False  # a big index counts part of it and scales
         self.index_status = ""
         self.search_note = ""
         self.shown_query = ""  # the query the listed rows answer
@@ -332,6 +333,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             self.hits = {h.id: h for h in results.hits}
             shown = [self.entries.get(h.id) or h for h in results.hits]
             self.total = results.total
+            self.total_is_estimate = results.total_is_estimate
             suggestion, error = results.suggestion, results.error
         else:
             hits: dict[str, Any] = {}
@@ -341,6 +343,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
                 return  # the user started typing; the search will list
             self.hits = hits
             self.total = len(shown)
+            self.total_is_estimate = False
         # 100,000 rows take a while to build: off the UI thread
         rows = await self.bridge.compute(self._row_maker.rows, shown, self.marks, self.hits)
         if query != self.query_text.strip():
@@ -456,7 +459,9 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         if self.query_text.strip():
             shown = len(self.shown)
             parts.append(
-                f"{self.total:,} results" + (f" (top {shown})" if shown < self.total else "")
+                ("about " if self.total_is_estimate else "")
+                + f"{self.total:,} results"
+                + (f" (top {shown})" if shown < self.total else "")
             )
         elif self.filters.active:
             parts.append(f"{len(self.shown):,} shown")

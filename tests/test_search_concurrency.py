@@ -38,6 +38,13 @@ def wait_for(proc: subprocess.Popen[str], phase: str, done: int) -> dict:
     raise AssertionError("indexer too slow")
 
 
+def wait_until_free(svc: SearchService, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while svc.indexing_elsewhere():
+        assert time.monotonic() < deadline, "the killed writer's lock was never released"
+        time.sleep(0.05)
+
+
 def test_reader_works_while_writer_indexes_and_kill_9_is_repaired(tmp_path: Path) -> None:
     lib = make_library(tmp_path / "lib", N)
     svc = SearchService(lib, AppPaths.from_environment().library_cache(lib))
@@ -60,6 +67,10 @@ def test_reader_works_while_writer_indexes_and_kill_9_is_repaired(tmp_path: Path
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # the lock may stay held for a moment after the kill (seen in ~1 of 10 runs on a loaded
+    # machine; likely a forked worker still holding its copy until it closes it and dies with
+    # its parent): the refresh below would then say "busy", which is right but not the point
+    wait_until_free(svc)
     # the next start finishes (or repairs) the interrupted build by itself
     assert svc.stale()
     summary = svc.refresh()

@@ -99,3 +99,17 @@ def test_index_optimize_merges_segments_and_search_still_works(lib: Path) -> Non
     assert run(lib, "index", "--optimize").returncode == 0  # two segments merged into one
     result = run(lib, "search", "--json", "ferry")
     assert json.loads(result.stdout)["total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("estimate", "said"), [(True, "about 15000 results"), (False, "15000 results")]
+)
+def test_estimated_totals_are_said_as_such(
+    capsys: pytest.CaptureFixture[str], estimate: bool, said: str
+) -> None:
+    from tuireader.cli.search_cmds import _print_results
+    from tuireader.search import SearchResults
+
+    _print_results(SearchResults("year", 15000, [], total_is_estimate=estimate))
+    err = capsys.readouterr().err
+    assert err.startswith(said)

@@ -255,6 +255,7 @@ def test_a_title_query_finds_its_article_first(lib: Path, tmp_path: Path) -> Non
         ("", "empty"),
         ("((", "nothing to search"),
         ("date:xyz", "date"),
+        ("date:[2023-13-45 to 2023-99-99]", "cannot read the date '[2023-13-45 to 2023-99-99]'"),
         ("x" * 2000, "too long"),
     ],
 )

@@ -130,7 +130,9 @@ def _print_results(results: SearchResults) -> None:
         out.print(Text(f"  {display_path(hit.path)}", style="dim"))
     shown = len(results.hits)
     more = f" (showing {shown})" if shown < results.total else ""
-    click.echo(f"{results.total} result{'s' if results.total != 1 else ''}{more}", err=True)
+    about = "about " if results.total_is_estimate else ""
+    plural = "s" if results.total != 1 else ""
+    click.echo(f"{about}{results.total} result{plural}{more}", err=True)
 
 
 @click.command("search")

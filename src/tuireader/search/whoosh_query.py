@@ -86,14 +86,14 @@ def parse(text: str) -> query.Query:
     try:
         parsed = _parser().parse(cleaned)
     except Exception as exc:  # the parser has many corner cases; none may escape
+        bad = re.search(r"\bdate:(\S+(?:\s+to\s+\S+)?)", cleaned, re.IGNORECASE)
+        if bad:  # e.g. date:[2023-13-45 to 2023-99-99]: Whoosh raises on impossible dates
+            raise QueryError(_date_help(bad.group(1))) from exc
         raise QueryError(f"could not understand the query ({type(exc).__name__})") from exc
     if isinstance(parsed, _NULL) or _has_null(parsed):
         bad = re.search(r"\bdate:(\S+)", cleaned)
         if bad:
-            raise QueryError(
-                f"cannot read the date {bad.group(1)!r}: use date:2023, date:2023-03 or "
-                "date:[2023-01-01 to 2023-06-30]"
-            )
+            raise QueryError(_date_help(bad.group(1)))
     if isinstance(parsed, _NULL):
         unknown = [m for m in _FIELD_REF.findall(cleaned) if m.lower() not in _FIELD_NAMES]
         if unknown:
@@ -102,6 +102,13 @@ def parse(text: str) -> query.Query:
             )
         raise QueryError("nothing to search for: the query has no searchable words")
     return _prefer_all_words(_not_means_without(parsed))
+
+
+def _date_help(written: str) -> str:
+    return (
+        f"cannot read the date {written!r}: use date:2023, date:2023-03 or "
+        "date:[2023-01-01 to 2023-06-30]"
+    )
 
 
 ALL_WORDS_BOOST = 3.0

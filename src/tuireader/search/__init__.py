@@ -27,6 +27,8 @@ whoosh_schema, whoosh_store, whoosh_query, whoosh_count (exact or estimated tota
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tuireader.search.models import (
     CatalogEntry,
     Filters,
@@ -35,7 +37,20 @@ from tuireader.search.models import (
     RefreshSummary,
     SearchResults,
 )
-from tuireader.search.service import SORTS, SearchService
+
+if TYPE_CHECKING:
+    from tuireader.search.service import SORTS, SearchService
+
+
+def __getattr__(name: str) -> Any:
+    """`SearchService` loads Whoosh (~0.3 s of imports): only when it is asked for, so the
+    catalog alone (the reader's first screen) does not wait for it."""
+    if name in {"SORTS", "SearchService"}:
+        from tuireader.search import service
+
+        return getattr(service, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 QUERY_HELP = (
     'words (all preferred) · "exact phrase" · AND OR NOT -word · title: author: tag: format: · '

@@ -36,6 +36,13 @@ class Core:
         return SearchService(self.library_root, self.paths.library_cache(self.library_root))
 
     @cached_property
+    def catalog(self):
+        """The catalog alone (no Whoosh): enough for the list's first page."""
+        from tuireader.search.catalog import Catalog
+
+        return Catalog(self.paths.library_cache(self.library_root) / "catalog.sqlite3")
+
+    @cached_property
     def annotations(self):
         from tuireader.annotations import AnnotationStore
 

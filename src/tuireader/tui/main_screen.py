@@ -147,7 +147,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
 
     async def _first_page(self) -> None:
         """Show the top of the list at once; loading all of a big catalog takes seconds."""
-        catalog = self.bridge.core.search.catalog
+        catalog = self.bridge.core.catalog
         try:
             count = await self.bridge.run(catalog.count)
             first = await self.bridge.run(catalog.first_page, self.sort, FIRST_PAGE)

@@ -8,6 +8,7 @@ articles whose snapshot changed or that a moved file's annotations must re-ancho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -66,14 +67,20 @@ class CatalogArticle:
         return self._body
 
 
-def reconcile_with_catalog(store: AnnotationStore, search: SearchService) -> ReconcileReport:
+def reconcile_with_catalog(
+    store: AnnotationStore,
+    search: SearchService,
+    entries: Sequence[CatalogEntry] | None = None,
+) -> ReconcileReport:
     """Follow moves, re-anchor edits, flag orphans: `store.reconcile` over the catalog.
 
     The bodies of annotated articles are fetched in one batch (they are compared by length);
     any other body is read only if a vanished article's annotations move to it.
     """
     catalog = search.catalog
-    articles = [CatalogArticle(entry, catalog) for entry in search.entries()]
+    if entries is None:  # (the reader passes the ones it has already loaded)
+        entries = search.entries()
+    articles = [CatalogArticle(entry, catalog) for entry in entries]
     known = store.marks()
     annotated = [a.id for a in articles if a.id in known]
     bodies = catalog.bodies(annotated) if annotated else {}

@@ -37,10 +37,19 @@ class Core:
 
     @cached_property
     def catalog(self):
-        """The catalog alone (no Whoosh): enough for the list's first page."""
+        """The list's own connection to the catalog (no Whoosh), used only on the compute
+        thread: loading 100,000 entries there leaves the core thread free to open articles."""
         from tuireader.search.catalog import Catalog
 
         return Catalog(self.paths.library_cache(self.library_root) / "catalog.sqlite3")
+
+    def entries(self) -> list[Any]:
+        """Every catalogued article; reloaded only when the catalog changed (any process)."""
+        version = self.catalog.version()
+        cached = self.__dict__.get("_entries")
+        if cached is None or cached[0] != version:
+            cached = self.__dict__["_entries"] = (version, self.catalog.entries())
+        return cached[1]
 
     @cached_property
     def annotations(self):

@@ -120,7 +120,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         if not self.entries:
             await self._first_page()
         try:
-            entries = await self.bridge.run(core.search.entries)
+            entries = await self.bridge.compute(core.entries)
         except Exception as exc:
             self.app.notify(describe_failure("library", exc), severity="error", timeout=10)
             self.query_one(ArticleList).empty_text = "The library could not be opened"
@@ -149,8 +149,8 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         """Show the top of the list at once; loading all of a big catalog takes seconds."""
         catalog = self.bridge.core.catalog
         try:
-            count = await self.bridge.run(catalog.count)
-            first = await self.bridge.run(catalog.first_page, self.sort, FIRST_PAGE)
+            count = await self.bridge.compute(catalog.count)
+            first = await self.bridge.compute(catalog.first_page, self.sort, FIRST_PAGE)
             marks = await self.bridge.run(self.bridge.core.annotations.marks)
         except Exception:
             return  # the full load below reports what is wrong
@@ -169,7 +169,9 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
 
         core = self.bridge.core
         try:
-            report = await self.bridge.run(reconcile_with_catalog, core.annotations, core.search)
+            report = await self.bridge.run(
+                reconcile_with_catalog, core.annotations, core.search, list(self.entries.values())
+            )
         except Exception as exc:
             if not self._told_annotations:
                 self.app.notify(f"Could not update annotations: {explain(exc)}", severity="error")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,25 @@ async def test_highlight_follows_a_moved_file(library: Path, tmp_path: Path) -> 
     moved = store.highlight(highlight.id)
     store.close()
     assert moved.article.path == "archive/ferry.txt" and not moved.orphaned
+
+
+async def test_quitting_while_indexing_stops_the_indexer(tmp_path: Path) -> None:
+    library = tmp_path / "big"
+    library.mkdir()
+    for n in range(400):
+        words = " ".join(f"word{(n * 7 + k) % 997}" for k in range(300))
+        (library / f"a{n:03}.txt").write_text(f"Article {n}\n\n{words}\n", encoding="utf-8")
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.bridge, "_indexer", None) is not None)
+        assert app.screen._indexing
+        await pilot.press("ctrl+q")
+    indexer = app.bridge._indexer
+    # stopped by a signal (not left running without the app, not run to the end)
+    assert indexer.returncode in (-signal.SIGTERM, -signal.SIGKILL)
+
+    app = make_app(library)  # the next start finishes the job
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot, count=400)
+        await pilot.press("slash", *"word5")
+        await wait_for(pilot, lambda: screen.shown_query == "word5" and screen.total > 0)

@@ -69,8 +69,8 @@ class ReaderApp(App[None]):
             if isinstance(screen, MainScreen):
                 screen.check_for_changes()
 
-    def on_unmount(self) -> None:
-        self.bridge.close()
+    async def on_unmount(self) -> None:
+        await self.bridge.aclose()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -65,6 +65,7 @@ class CoreBridge:
         self.core = core
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuireader-core")
         self._compute = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuireader-rows")
+        self._indexer: asyncio.subprocess.Process | None = None
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A call that touches the core (SQLite, Whoosh, files): on the core thread."""
@@ -77,7 +78,17 @@ class CoreBridge:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._compute, partial(fn, *args, **kwargs))
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
+        """On quit: stop a running indexer (what it committed stays; the next start goes on
+        from there) and wait for it, so no child outlives the app."""
+        proc = self._indexer
+        if proc is not None and proc.returncode is None:
+            proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), 3)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._compute.shutdown(wait=False, cancel_futures=True)
 
@@ -95,6 +106,7 @@ class CoreBridge:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
+        self._indexer = proc
         assert proc.stdout is not None and proc.stderr is not None
         stderr_task = asyncio.ensure_future(proc.stderr.read())
         try:

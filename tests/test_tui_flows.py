@@ -250,3 +250,18 @@ async def test_enter_during_the_debounce_opens_the_new_query(library: Path) -> N
         await wait_for(pilot, lambda: screen.article is not None)
         assert "ferry" in screen.article.title.casefold()
         assert screen.query_one(ArticleList).cursor_index == 0
+
+
+@pytest.mark.parametrize("accept", ["tab", "enter"])
+async def test_did_you_mean_is_shown_and_accepted(library: Path, accept: str) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", *"ferrry")
+        await wait_for(pilot, lambda: screen.shown_query == "ferrry")
+        line = screen.query_one("#suggestion")
+        assert screen.total == 0 and line.display
+        assert "Did you mean: ferry" in str(line.render())
+        await pilot.press(accept)
+        await wait_for(pilot, lambda: screen.shown_query == "ferry" and screen.total > 0)
+        assert not line.display

@@ -30,16 +30,27 @@ def _die_with_parent() -> None:
         pass
 
 
+_forking_pid = 0
+
+
+def _before_fork() -> None:
+    global _forking_pid
+    _forking_pid = os.getpid()
+
+
 def _close_in_child() -> None:
     if _HELD:
         _die_with_parent()
+        if os.getppid() != _forking_pid:
+            # the writer was killed between fork and prctl: nobody will signal this orphan
+            os._exit(1)
     for fd in list(_HELD):
         with contextlib.suppress(OSError):
             os.close(fd)  # drops the child's reference only; the parent keeps the lock
     _HELD.clear()
 
 
-os.register_at_fork(after_in_child=_close_in_child)
+os.register_at_fork(before=_before_fork, after_in_child=_close_in_child)
 
 
 class WriterLock:

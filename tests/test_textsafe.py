@@ -50,3 +50,21 @@ def test_nothing_dangerous_survives(raw: str) -> None:
     assert not any(ord(ch) < 0x20 and ch not in "\n\t" for ch in out)
     assert not any(0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069 for ch in out)
     assert clean_text(out) == out  # idempotent
+
+
+def _slow_clean_line(text: str) -> str:
+    import re
+
+    return re.sub(r" {2,}", " ", clean_text(text).replace("\t", " ").replace("\n", " ")).strip()
+
+
+@given(st.text(max_size=80))
+def test_clean_line_fast_path_agrees_with_the_full_cleaning(text: str) -> None:
+    assert clean_line(text) == _slow_clean_line(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Plain title", " padded ", "café · naïve — “quotes”", "emoji 🚋 ok", "a\u00a0nbsp"]
+)
+def test_clean_line_fast_path_examples(text: str) -> None:
+    assert clean_line(text) == _slow_clean_line(text)

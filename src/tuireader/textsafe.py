@@ -59,5 +59,10 @@ def clean_line(text: str | None) -> str:
     """Like `clean_text`, for one-line fields (titles, authors, tags): newlines become spaces."""
     if not text:
         return ""
+    if text.isprintable() and "  " not in text:
+        # Nothing to remove: printable text has no control, format (bidi, zero-width) or
+        # separator characters other than the plain space. The list pane formats 100,000
+        # titles and authors, and this test is ~20x cheaper than the regexes.
+        return text.strip()
     text = clean_text(text).replace("\t", " ").replace("\n", " ")
     return re.sub(r" {2,}", " ", text).strip()

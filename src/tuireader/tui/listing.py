@@ -5,7 +5,9 @@ Pure functions (no Textual state) so they are cheap to test and run on the core 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -84,7 +86,21 @@ class RowMaker:
     def rows(
         self, entries: Sequence[Any], marks: Mapping[str, Any], hits: Mapping[str, Any]
     ) -> list[ListRow]:
-        return [self.row(e, marks, hits) for e in entries]
+        with _no_gc():
+            return [self.row(e, marks, hits) for e in entries]
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Allocating 100,000 rows triggers repeated full garbage collections (half the time of
+    building them); the rows form no reference cycles, so collection can wait."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def browse(

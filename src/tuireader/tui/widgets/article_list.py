@@ -35,9 +35,12 @@ NARROW_NO_DATE = 36  # ... and below this one the date too
 EXTRA_MAX = 12
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ListRow:
-    """What one line of the list shows (already formatted by the app)."""
+    """What one line of the list shows (already formatted by the app).
+
+    Treat it as immutable (make changed copies with `dataclasses.replace`); it is not
+    `frozen` only because a frozen init is 2.5x slower and a list builds 100,000 of them."""
 
     id: str
     title: str

@@ -100,3 +100,17 @@ async def test_quitting_while_indexing_stops_the_indexer(tmp_path: Path) -> None
         screen = await ready(pilot, count=400)
         await pilot.press("slash", *"word5")
         await wait_for(pilot, lambda: screen.shown_query == "word5" and screen.total > 0)
+
+
+async def test_empty_library_says_so(tmp_path: Path) -> None:
+    library = tmp_path / "empty"
+    library.mkdir()
+    (library / "notes.bin").write_bytes(b"\x00\x01\x02 not an article")
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen._settled_once and not screen._indexing)
+        article_list = screen.query_one(ArticleList)
+        assert article_list.row_count == 0
+        assert article_list.empty_text == "The library is empty"
+        assert "The library is empty" in app.export_screenshot().replace("&#160;", " ")

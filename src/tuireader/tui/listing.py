@@ -10,19 +10,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from tuireader.textsafe import clean_line
 from tuireader.tui.widgets.article_list import ListRow
 
 SORTS = ("date", "title", "author", "relevance")
-
-
-class Entry(Protocol):
-    id: str
-    title: str
-    author: str | None
-    date: datetime | None
 
 
 @dataclass(frozen=True)

@@ -338,12 +338,11 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             self.total_is_estimate = results.total_is_estimate
             suggestion, error = results.suggestion, results.error
         else:
-            hits: dict[str, Any] = {}
             entries = list(self.entries.values())
             shown = await self.bridge.compute(browse, entries, self.filters, self.marks, self.sort)
             if self.query_text.strip():
                 return  # the user started typing; the search will list
-            self.hits = hits
+            self.hits = {}
             self.total = len(shown)
             self.total_is_estimate = False
         # 100,000 rows take a while to build: off the UI thread

@@ -85,7 +85,7 @@ def run(
 def _assert_clean_failure(proc: subprocess.CompletedProcess[str], *words: str) -> None:
     assert proc.returncode == 1, (proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
+    lines = [x for x in proc.stderr.strip().splitlines() if not x.startswith("warning: ")]
     assert len(lines) == 1 and lines[0].startswith("tuireader: "), proc.stderr
     assert any(w in lines[0] for w in words), lines[0]
 
@@ -128,37 +128,120 @@ def test_unprivileged_child_really_obeys_modes(tmp_path: Path) -> None:
     assert probe.returncode == 1 and "PermissionError" in probe.stderr
 
 
-def test_read_only_data_and_cache_dirs(home: dict[str, Path]) -> None:
-    ids = _annotate(home)
-    state_dirs = [home["data"] / "tuireader", home["cache"] / "tuireader"]
-    files = [p for d in state_dirs for p in d.rglob("*") if p.is_file()]
+def _make_read_only(dirs: list[Path]) -> Callable[[], None]:
+    """chmod every file 0400 and folder 0500 under `dirs`; returns the undo."""
+    files = [p for d in dirs for p in d.rglob("*") if p.is_file()]
+    folders = [p for d in dirs for p in [d, *d.rglob("*")] if p.is_dir()]
     for path in files:
         path.chmod(0o400)
-    for d in state_dirs:
-        for sub in sorted((p for p in d.rglob("*") if p.is_dir()), reverse=True):
-            sub.chmod(0o500)
-        d.chmod(0o500)
+    for folder in sorted(folders, reverse=True):
+        folder.chmod(0o500)
+
+    def undo() -> None:
+        for folder in folders:
+            folder.chmod(0o700)
+        for path in files:
+            path.chmod(0o600)
+
+    return undo
+
+
+def test_read_only_data_and_cache_dirs(home: dict[str, Path], tmp_path: Path) -> None:
+    """Reading still works (the cache moves to a temporary folder, removed at exit; the
+    store opens read-only); changing anything fails in one line; nothing is lost."""
+    ids = _annotate(home)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    os.environ["TMPDIR"] = str(scratch)  # the children's temporary folders go here
+    undo = _make_read_only([home["data"] / "tuireader", home["cache"] / "tuireader"])
     try:
         add = run(home, "bookmark", "add", "tides.txt", preexec=_drop_dac_caps)
-        _assert_clean_failure(add, "read-only", "readonly", "permission", "cannot")
-        for args in (("bookmark", "list", "--json"), ("list", "--json"), ("search", "ferry")):
-            proc = run(home, *args, preexec=_drop_dac_caps)
-            assert "Traceback" not in proc.stderr, (args, proc.stderr)
-            if proc.returncode != 0:
-                _assert_clean_failure(proc, "read-only", "readonly", "permission", "cannot")
+        _assert_clean_failure(add, "read-only")
+        listed = run(home, "bookmark", "list", "--json", preexec=_drop_dac_caps)
+        assert listed.returncode == 0, listed.stderr
+        assert [b["note"] for b in json.loads(listed.stdout)] == ["before the trouble"]
+        assert "using a temporary one" in listed.stderr and "Traceback" not in listed.stderr
+        found = run(home, "search", "--json", "ferry", preexec=_drop_dac_caps)
+        assert found.returncode == 0, found.stderr
+        assert [h["path"] for h in json.loads(found.stdout)["hits"]] == ["harbour.txt"]
+        exported = run(home, "export", preexec=_drop_dac_caps)
+        assert exported.returncode == 0 and "> returns at nine" in exported.stdout
         (home["lib"] / "new.txt").write_text("New piece\n\nA ferry article added later.\n")
         proc = run(home, "index", preexec=_drop_dac_caps)
         _assert_clean_failure(proc, "read-only", "readonly", "permission", "cannot")
+        assert list(scratch.iterdir()) == []  # every temporary cache was removed
     finally:
-        for d in state_dirs:
-            for sub in [d, *(p for p in d.rglob("*") if p.is_dir())]:
-                sub.chmod(0o700)
-        for path in files:
-            path.chmod(0o600)
+        del os.environ["TMPDIR"]
+        undo()
     _check_db(home, ids)
     listed = json.loads(run(home, "bookmark", "list", "--json").stdout)
     assert {b["id"] for b in listed} <= ids and len(listed) == 1
-    assert run(home, "search", "ferry").returncode == 0  # usable again once writable
+    found = run(home, "search", "--json", "ferry")  # usable again, new file included
+    assert {h["path"] for h in json.loads(found.stdout)["hits"]} == {"harbour.txt", "new.txt"}
+
+
+_READER = r"""
+import asyncio, json, sys
+from pathlib import Path
+from tuireader.config import AppPaths, Settings
+from tuireader.cli.context import AppContext
+from tuireader.tui.app import ReaderApp
+from tuireader.tui.main_screen import MainScreen
+from tuireader.tui.widgets import ArticleList
+
+async def main():
+    ctx = AppContext(library_option=sys.argv[1], echo_warnings=False)
+    root = ctx.library_root
+    notices = [ctx.cache_warning] if ctx.cache_warning else []
+    app = ReaderApp(root, ctx.paths, Settings(), notices=notices)
+    seen = []
+    real = app.notify
+    app.notify = lambda message, **kw: (seen.append(message), real(message, **kw))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(400):
+            screen = app.screen
+            if isinstance(screen, MainScreen) and screen.query_one(ArticleList).row_count == 2:
+                if not screen.index_status:
+                    break
+            await pilot.pause(0.05)
+        rows = app.screen.query_one(ArticleList).row_count
+        await pilot.press("b")
+        for _ in range(100):
+            if any("read-only" in m for m in seen[len(notices):]):
+                break
+            await pilot.pause(0.05)
+    print(json.dumps({"rows": rows, "messages": seen}))
+
+asyncio.run(main())
+"""
+
+
+def test_reader_with_read_only_data_and_cache_dirs(home: dict[str, Path]) -> None:
+    """The reader opens, lists and says why a bookmark cannot be saved."""
+    _annotate(home)
+    undo = _make_read_only([home["data"] / "tuireader", home["cache"] / "tuireader"])
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _READER, str(home["lib"])],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=_drop_dac_caps,
+            env={
+                **os.environ,
+                "XDG_DATA_HOME": str(home["data"]),
+                "XDG_CACHE_HOME": str(home["cache"]),
+                "XDG_CONFIG_HOME": str(home["config"]),
+            },
+            check=False,
+        )
+    finally:
+        undo()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["rows"] == 2
+    assert "using a temporary one" in result["messages"][0]
+    assert any("read-only" in m and "nothing can be saved" in m for m in result["messages"][1:])
 
 
 def test_data_dir_that_is_a_file(home: dict[str, Path]) -> None:

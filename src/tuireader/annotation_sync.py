@@ -75,8 +75,13 @@ def reconcile_with_catalog(
     """Follow moves, re-anchor edits, flag orphans: `store.reconcile` over the catalog.
 
     The bodies of annotated articles are fetched in one batch (they are compared by length);
-    any other body is read only if a vanished article's annotations move to it.
+    any other body is read only if a vanished article's annotations move to it. A read-only
+    store is left as it was last saved.
     """
+    if store.read_only:
+        from tuireader.annotations import ReconcileReport
+
+        return ReconcileReport()
     catalog = search.catalog
     if entries is None:  # (the reader passes the ones it has already loaded)
         entries = search.entries()

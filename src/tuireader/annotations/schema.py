@@ -12,6 +12,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from tuireader.annotations.models import COLORS, AnnotationError
 
@@ -82,13 +83,14 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(db_path: Path) -> sqlite3.Connection:
+def connect(db_path: Path, *, allow_read_only: bool = False) -> sqlite3.Connection:
     """Open (creating and migrating) the database: WAL, foreign keys, a busy timeout.
 
     The connection is in autocommit mode; writers use explicit `BEGIN IMMEDIATE` so a busy
     database is waited for up front instead of failing half way. `check_same_thread` is off:
     the store serialises calls with its own lock, and the TUI may open it on one thread and
-    use it on another.
+    use it on another. With `allow_read_only`, a store the user may read but not write (a
+    read-only folder or file system) opens read-only instead of failing: see `is_read_only`.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,11 +105,57 @@ def connect(db_path: Path) -> sqlite3.Connection:
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if allow_read_only and _cannot_write(exc) and db_path.is_file():
+            return _connect_read_only(db_path)
         raise AnnotationError(f"cannot open annotation database {db_path}: {exc}") from exc
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def is_read_only(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+
+
+def _cannot_write(exc: sqlite3.DatabaseError) -> bool:
+    message = str(exc).lower()
+    return "readonly" in message or "read-only" in message or "unable to open" in message
+
+
+def _connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """Read a store that cannot be written. A WAL database needs its `-shm` file, which a
+    read-only folder cannot hold once the last writer has closed: then open it as immutable
+    (nobody can be writing a file in a folder that cannot be written)."""
+    uri = f"file:{quote(str(db_path.resolve()))}?mode=ro"
+    for suffix in ("", "&immutable=1"):
+        conn = sqlite3.connect(
+            uri + suffix,
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if suffix:
+                raise AnnotationError(f"cannot open annotation database {db_path}: {exc}") from exc
+            continue
+        try:
+            _check_version(conn, version)
+            if version != SCHEMA_VERSION:
+                raise AnnotationError(
+                    f"cannot open annotation database {db_path}: it needs upgrading, but "
+                    "it is read-only (make its folder writable and try again)"
+                )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+    raise AssertionError("unreachable")
 
 
 def migrate(conn: sqlite3.Connection) -> None:

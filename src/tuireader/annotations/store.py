@@ -34,7 +34,7 @@ from tuireader.annotations.models import (
     new_id,
     utc_now,
 )
-from tuireader.annotations.schema import connect
+from tuireader.annotations.schema import connect, is_read_only
 from tuireader.articles.model import Article
 
 _UNSET: Any = object()
@@ -69,6 +69,7 @@ class AnnotationStore:
         *,
         clock: Callable[[], datetime] = utc_now,
         make_id: Callable[[str], str] = new_id,
+        allow_read_only: bool = False,
     ) -> None:
         self.db_path = Path(db_path)
         self.library_root = Path(library_root).resolve()
@@ -76,7 +77,8 @@ class AnnotationStore:
         self._clock = clock
         self._make_id = make_id
         self._lock = threading.RLock()
-        self._conn = connect(self.db_path)
+        self._conn = connect(self.db_path, allow_read_only=allow_read_only)
+        self.read_only = is_read_only(self._conn)  # readable, not writable: changes refused
 
     def close(self) -> None:
         with self._lock:
@@ -92,6 +94,10 @@ class AnnotationStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One short write transaction, taken up front so a busy DB is waited for."""
+        if self.read_only:
+            raise AnnotationError(
+                f"the annotation database {self.db_path} is read-only: nothing can be saved"
+            )
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:

@@ -37,6 +37,7 @@ def cli(ctx: click.Context, library: str | None) -> None:
     app = AppContext(library_option=library)
     ctx.obj = app
     if ctx.invoked_subcommand is None:
+        app.echo_warnings = False
         from tuireader.tui.launch import launch
 
         launch(app)

@@ -40,7 +40,7 @@ from tuireader.library import ArticleNotFound
 def open_store(app: AppContext) -> Iterator[AnnotationStore]:
     """The store of the current library; its errors become one-line CLI errors."""
     try:
-        store = AnnotationStore(app.paths.annotations_db, app.library_root)
+        store = AnnotationStore(app.paths.annotations_db, app.library_root, allow_read_only=True)
     except AnnotationError as exc:
         cause = exc.__cause__
         if isinstance(cause, sqlite3.Error):  # add what to do about it
@@ -64,7 +64,8 @@ def find_article(app: AppContext, ref: str) -> Article:
 def reconciled(app: AppContext, store: AnnotationStore) -> dict[str, Article]:
     """Bring the store in line with the library; the current articles by id."""
     articles = app.library.articles()
-    store.reconcile(articles)
+    if not store.read_only:  # a read-only store is listed as it was last saved
+        store.reconcile(articles)
     return {a.id: a for a in articles}
 
 

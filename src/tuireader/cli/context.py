@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tuireader.cache_fallback import ensure_writable_cache
 from tuireader.cli.output import visible
 from tuireader.config import AppPaths, Settings, resolve_library
 from tuireader.library import Library
@@ -26,6 +27,9 @@ class CliError(click.ClickException):
 class AppContext:
     library_option: str | None = None
     paths: AppPaths = field(default_factory=AppPaths.from_environment)
+    echo_warnings: bool = True  # off for the reader, which shows them in the app
+    cache_fallback: bool = True  # a read-only cache: use a temporary one (not for `index`)
+    cache_warning: str | None = None  # the cache moved to a temporary folder
 
     @cached_property
     def settings(self) -> Settings:
@@ -39,6 +43,10 @@ class AppContext:
                 root.mkdir(parents=True, exist_ok=True)
             else:
                 raise CliError(f"library folder not found: {root}")
+        if self.cache_fallback:
+            self.paths, self.cache_warning = ensure_writable_cache(self.paths, root)
+        if self.cache_warning and self.echo_warnings:
+            click.echo(f"warning: {visible(self.cache_warning)}", err=True)
         return root
 
     @cached_property

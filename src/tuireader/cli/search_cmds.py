@@ -75,6 +75,7 @@ def _json_progress(p: IndexProgress) -> None:
 @pass_app
 def index_cmd(app: AppContext, rebuild: bool, optimize: bool, progress_mode: str) -> None:
     """Bring the catalog and the search index up to date with the library."""
+    app.cache_fallback = False  # an index built in a throw-away folder would be lost
     svc = service(app)
     if progress_mode == "json":
         summary = svc.refresh(rebuild=rebuild, progress=_json_progress)

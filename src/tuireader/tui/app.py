@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -23,9 +23,17 @@ class ReaderApp(App[None]):
     TITLE = "tuireader"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, library_root: Path, paths: AppPaths, settings: Settings) -> None:
+    def __init__(
+        self,
+        library_root: Path,
+        paths: AppPaths,
+        settings: Settings,
+        *,
+        notices: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self._notices = list(notices)  # start-up warnings (e.g. a read-only cache folder)
         self.bridge = CoreBridge(Core(library_root, paths, settings))
         keymap, unknown = keymap_from_settings(settings.keys)
         self._unknown_keys = unknown
@@ -39,6 +47,8 @@ class ReaderApp(App[None]):
                 self.theme = theme
             else:
                 self.notify(f"Unknown theme {theme!r} in config.toml", severity="warning")
+        for notice in self._notices:
+            self.notify(notice, severity="warning", timeout=10)
         if self._unknown_keys:
             self.notify(
                 f"Unknown actions in [keys]: {', '.join(self._unknown_keys)}", severity="warning"

@@ -55,7 +55,7 @@ class Core:
     def annotations(self):
         from tuireader.annotations import AnnotationStore
 
-        return AnnotationStore(self.paths.annotations_db, self.library_root)
+        return AnnotationStore(self.paths.annotations_db, self.library_root, allow_read_only=True)
 
 
 class CoreBridge:

@@ -8,4 +8,6 @@ from tuireader.cli.context import AppContext
 def launch(app: AppContext) -> None:
     from tuireader.tui.app import ReaderApp
 
-    ReaderApp(app.library_root, app.paths, app.settings).run()
+    root = app.library_root  # first: it may move the cache (and so change app.paths)
+    notices = [app.cache_warning] if app.cache_warning else []
+    ReaderApp(root, app.paths, app.settings, notices=notices).run()

@@ -70,3 +70,20 @@ async def settle(pilot, *, waiting_groups: tuple[str, ...] = (), timeout: float 
     app.clear_notifications()
     await wait_for(pilot, idle, timeout)
     await pilot.pause()
+
+
+def screen_rows(app):
+    """The terminal as the app draws it now, one rich-segment Strip per row.
+
+    Renders like `App.export_screenshot` does: the top screen over the screens that show
+    through its translucent background (a dialog over the dimmed main screen).
+    """
+    from textual.strip import Strip
+
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    return [Strip.join(chops) for chops in update.strips]
+
+
+def screen_lines(app) -> list[str]:
+    """Plain text of each terminal row (see screen_rows)."""
+    return [row.text for row in screen_rows(app)]

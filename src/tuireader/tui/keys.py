@@ -1,5 +1,9 @@
 """Every key binding of the reader in one table: shown on the help screen, in the footer,
-in the command palette, and remappable from config.toml's [keys] table by action name."""
+in the command palette, and remappable from config.toml's [keys] table by action name.
+
+The footer has room for few hints (80 columns is the promised minimum): those bindings carry a
+short `label` and a `footer` rank; the footer drops whole hints, highest rank first, when they
+do not fit. The help screen and the palette always show every binding's full description."""
 
 from __future__ import annotations
 
@@ -13,23 +17,24 @@ class KeySpec:
     action: str  # the app action (and the name used in config.toml [keys])
     keys: str  # default keys, comma separated (Textual syntax)
     description: str
-    show: bool = False  # in the footer
+    footer: int = 0  # footer rank: 1 is kept longest; 0 is not in the footer
+    label: str = ""  # the footer's short label (the description when empty)
     priority: bool = False
 
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec("focus_search", "slash", "Search", show=True),
+    KeySpec("focus_search", "slash", "Search", footer=2),
     KeySpec("open_selected", "enter", "Open article"),
     KeySpec("next_pane", "tab", "Next pane"),
     KeySpec("previous_pane", "shift+tab", "Previous pane"),
-    KeySpec("next_hit", "n", "Next search hit", show=True),
+    KeySpec("next_hit", "n", "Next search hit", footer=4, label="Next hit"),
     KeySpec("previous_hit", "N", "Previous search hit"),
-    KeySpec("toggle_bookmark", "b", "Bookmark article", show=True),
+    KeySpec("toggle_bookmark", "b", "Bookmark article", footer=5, label="Bookmark"),
     KeySpec("bookmark_with_note", "B", "Bookmark with a note"),
     KeySpec("bookmark_position", "m", "Bookmark this position"),
     KeySpec("start_selection", "v", "Start a selection"),
-    KeySpec("highlight", "h", "Highlight selection or sentence", show=True),
-    KeySpec("annotations", "a", "Annotations browser", show=True),
+    KeySpec("highlight", "h", "Highlight selection or sentence", footer=6, label="Highlight"),
+    KeySpec("annotations", "a", "Annotations browser", footer=7, label="Annotations"),
     KeySpec("export", "e", "Export annotations"),
     KeySpec("cycle_sort", "s", "Cycle sort order"),
     KeySpec("filters", "f", "Filters (author, tag, bookmarked, unread)"),
@@ -38,8 +43,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("edit_file", "E", "Open the file in $EDITOR"),
     KeySpec("copy", "y", "Copy selection or link"),
     KeySpec("refresh", "r", "Re-scan the library"),
-    KeySpec("help", "question_mark", "Help: all keys", show=True),
-    KeySpec("quit_app", "q", "Quit", show=True),
+    KeySpec("help", "question_mark", "Help: all keys", footer=1, label="Help"),
+    KeySpec("quit_app", "q", "Quit", footer=3),
     KeySpec("quit", "ctrl+q", "Quit (always)", priority=True),
 )
 
@@ -60,17 +65,24 @@ def binding_id(action: str) -> str:
 
 
 def app_bindings() -> list[Binding]:
+    """The footer shows a binding's description: the short label, the full text as tooltip."""
     return [
         Binding(
             spec.keys,
             spec.action,
-            spec.description,
-            show=spec.show,
+            spec.label or spec.description,
+            show=spec.footer > 0,
             priority=spec.priority,
+            tooltip=spec.description if spec.label else "",
             id=binding_id(spec.action),
         )
         for spec in KEYS
     ]
+
+
+def footer_ranks() -> dict[str, int]:
+    """Action -> footer rank, for the footer to know which hints to drop first."""
+    return {spec.action: spec.footer for spec in KEYS if spec.footer}
 
 
 def keymap_from_settings(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -18,18 +18,19 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from tuireader.textsafe import clean_line
 from tuireader.tui.annotating import AnnotatingMixin
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.errors import describe_failure, explain
-from tuireader.tui.keys import app_bindings
+from tuireader.tui.keys import app_bindings, footer_ranks
 from tuireader.tui.listing import ListFilters, RowMaker, browse, next_sort
 from tuireader.tui.reading import ReadingMixin
 from tuireader.tui.search_bar import SearchBar, SuggestionLine
 from tuireader.tui.widgets.article_list import ArticleList, ListRow
+from tuireader.tui.widgets.key_footer import KeyFooter
 from tuireader.tui.widgets.reader_view import ReaderView
 
 NARROW = 100  # below this width one pane takes the screen
@@ -80,7 +81,7 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             yield ArticleList(id="list")
             yield ReaderView(id="reader")
         yield Static(id="status", markup=False)
-        yield Footer()
+        yield KeyFooter(footer_ranks())
 
     def on_mount(self) -> None:
         self.query_one("#suggestion", SuggestionLine).display = False

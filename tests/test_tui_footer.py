@@ -1,0 +1,94 @@
+"""The key-hint footer at the promised minimum of 80×24 and wider: the hints that matter are
+shown in full, none is cut at the edge, and every key stays on `?` and in the palette."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import Static
+
+from test_tui_flows import ready
+from tui_helpers import make_app, screen_lines, wait_for
+from tuireader.tui.keys import KEYS
+from tuireader.tui.screens.help import HelpScreen
+
+pytestmark = pytest.mark.anyio
+
+ESSENTIAL = ("? Help", "/ Search", "q Quit")
+ALL_HINTS = (*ESSENTIAL, "n Next hit", "b Bookmark", "h Highlight", "a Annotations")
+PALETTE_HINT = "^p palette"
+
+
+def footer_line(app) -> str:
+    return screen_lines(app)[-1]
+
+
+def assert_whole_hints(line: str) -> None:
+    """Every word on the line belongs to a whole hint: nothing is cut mid-word."""
+    shown = [hint for hint in (*ALL_HINTS, PALETTE_HINT) if hint in line]
+    rest = line
+    for hint in shown:
+        rest = rest.replace(hint, " ")
+    assert rest.replace("▏", " ").split() == [], f"cut or stray text in footer: {line!r}"
+
+
+async def test_80_columns_show_help_search_and_quit_in_full(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        line = footer_line(app)
+        for hint in ESSENTIAL:
+            assert hint in line, line
+        assert line.rstrip().endswith(PALETTE_HINT)
+        assert_whole_hints(line)
+        assert "a Annotations" not in line  # the least important hint made room
+
+
+async def test_wide_footer_shows_every_hint_and_follows_resizes(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        line = footer_line(app)
+        for hint in ALL_HINTS:
+            assert hint in line, line
+        assert_whole_hints(line)
+
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: "a Annotations" not in footer_line(app))
+        line = footer_line(app)
+        assert all(hint in line for hint in ESSENTIAL), line
+        assert_whole_hints(line)
+
+        await pilot.resize_terminal(120, 40)
+        await wait_for(pilot, lambda: "a Annotations" in footer_line(app))
+        assert_whole_hints(footer_line(app))
+
+
+async def test_footer_hints_follow_remapped_keys(library: Path) -> None:
+    app = make_app(library, keys={"help": "f1", "quit_app": "x"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        line = footer_line(app)
+        assert "f1 Help" in line and "x Quit" in line and "/ Search" in line, line
+        assert "? Help" not in line
+
+
+async def test_every_binding_stays_on_the_help_screen_and_in_the_palette(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        for spec in KEYS:
+            if spec.action not in {"quit", "quit_app"}:  # the palette has its own Quit
+                assert spec.description in titles, spec.description
+
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        help_text = console.export_text()
+        for spec in KEYS:
+            assert spec.description in help_text, spec.description

@@ -93,8 +93,8 @@ async def annotations_scene(pilot) -> None:
     await wait_for(pilot, lambda: pilot.app.screen is screen)
     await wait_for(pilot, lambda: screen.marks.get(screen.article.id) is not None)
     await wait_for(pilot, lambda: screen.marks[screen.article.id].highlighted)
-    # Toasts first: once the modal is up, the main screen behind it keeps drawing its toast
-    # rack as it was, so whether "Highlighted" shows would depend on its 2 s timeout.
+    # A still frame before the browser opens. (Toasts no longer need clearing first: the
+    # main screen's copies are hidden under a dialog, app.tcss; test_tui_toasts.py.)
     await settle(pilot)
     await pilot.press("a")
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "AnnotationsScreen")

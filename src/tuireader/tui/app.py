@@ -22,6 +22,8 @@ class ReaderApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "tuireader"
     ENABLE_COMMAND_PALETTE = True
+    # Screens covered by a dialog get this class: app.tcss hides their toasts (see there).
+    SUSPENDED_SCREEN_CLASS = "-suspended"
 
     def __init__(
         self,

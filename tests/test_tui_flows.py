@@ -22,11 +22,17 @@ def screen_of(app) -> MainScreen:
 
 
 async def ready(pilot, count: int = 6) -> MainScreen:
-    """Wait until the library is indexed and listed."""
+    """Wait until the library is indexed and listed: every entry loaded, not just the first
+    page (which shows before the entries load, and may already hold every row)."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
     screen = pilot.app.screen
     await wait_for(
-        pilot, lambda: screen.query_one(ArticleList).row_count == count and not screen.index_status
+        pilot,
+        lambda: (
+            screen.query_one(ArticleList).row_count == count
+            and len(screen.entries) == count
+            and not screen.index_status
+        ),
     )
     return screen
 

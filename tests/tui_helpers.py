@@ -43,7 +43,11 @@ async def wait_until_listed(pilot, count: int) -> None:
     screen = pilot.app.screen
     await wait_for(
         pilot,
-        lambda: screen.query_one(ArticleList).row_count == count and not screen.index_status,
+        lambda: (
+            screen.query_one(ArticleList).row_count == count
+            and len(screen.entries) == count
+            and not screen.index_status
+        ),
     )
 
 

@@ -105,8 +105,9 @@ def connect(db_path: Path, *, allow_read_only: bool = False) -> sqlite3.Connecti
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if allow_read_only and _cannot_write(exc) and db_path.is_file():
-            return _connect_read_only(db_path)
+        reason = _cannot_write(exc)
+        if allow_read_only and reason and db_path.is_file():
+            return _connect_read_only(db_path, reason)
         raise AnnotationError(f"cannot open annotation database {db_path}: {exc}") from exc
     except BaseException:
         conn.close()
@@ -114,29 +115,42 @@ def connect(db_path: Path, *, allow_read_only: bool = False) -> sqlite3.Connecti
     return conn
 
 
-def is_read_only(conn: sqlite3.Connection) -> bool:
-    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+class ReadOnlyConnection(sqlite3.Connection):
+    """A store opened for reading only; `reason` says why it could not be opened to write."""
+
+    reason = "it is read-only"
 
 
-def _cannot_write(exc: sqlite3.DatabaseError) -> bool:
+def read_only_reason(conn: sqlite3.Connection) -> str | None:
+    return conn.reason if isinstance(conn, ReadOnlyConnection) else None
+
+
+def _cannot_write(exc: sqlite3.DatabaseError) -> str | None:
+    """Why opening for writing failed, when reading may still work."""
     message = str(exc).lower()
-    return "readonly" in message or "read-only" in message or "unable to open" in message
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        return "its folder or file is read-only"
+    if "disk i/o" in message or "full" in message:
+        return "the disk is full (or failing)"
+    return None
 
 
-def _connect_read_only(db_path: Path) -> sqlite3.Connection:
+def _connect_read_only(db_path: Path, reason: str) -> sqlite3.Connection:
     """Read a store that cannot be written. A WAL database needs its `-shm` file, which a
-    read-only folder cannot hold once the last writer has closed: then open it as immutable
-    (nobody can be writing a file in a folder that cannot be written)."""
+    read-only folder (or a full disk) cannot hold once the last writer has closed: then open
+    it as immutable (nobody else can be writing to it either)."""
     uri = f"file:{quote(str(db_path.resolve()))}?mode=ro"
     for suffix in ("", "&immutable=1"):
         conn = sqlite3.connect(
             uri + suffix,
             uri=True,
+            factory=ReadOnlyConnection,
             timeout=BUSY_TIMEOUT_S,
             isolation_level=None,
             check_same_thread=False,
         )
         try:
+            conn.reason = reason
             conn.execute("PRAGMA query_only = ON")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.OperationalError as exc:

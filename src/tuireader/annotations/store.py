@@ -34,7 +34,7 @@ from tuireader.annotations.models import (
     new_id,
     utc_now,
 )
-from tuireader.annotations.schema import connect, is_read_only
+from tuireader.annotations.schema import connect, read_only_reason
 from tuireader.articles.model import Article
 
 _UNSET: Any = object()
@@ -78,7 +78,9 @@ class AnnotationStore:
         self._make_id = make_id
         self._lock = threading.RLock()
         self._conn = connect(self.db_path, allow_read_only=allow_read_only)
-        self.read_only = is_read_only(self._conn)  # readable, not writable: changes refused
+        # opened for reading only (a read-only folder, a full disk): changes are refused
+        self.read_only_reason = read_only_reason(self._conn)
+        self.read_only = self.read_only_reason is not None
 
     def close(self) -> None:
         with self._lock:
@@ -96,7 +98,7 @@ class AnnotationStore:
         """One short write transaction, taken up front so a busy DB is waited for."""
         if self.read_only:
             raise AnnotationError(
-                f"the annotation database {self.db_path} is read-only: nothing can be saved"
+                f"cannot save to the annotation database {self.db_path}: {self.read_only_reason}"
             )
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")

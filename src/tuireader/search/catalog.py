@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from tuireader.articles.model import Article
 from tuireader.search.models import CatalogEntry, Filters
@@ -116,16 +117,26 @@ def _entry(row: Sequence) -> CatalogEntry:
     )
 
 
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """The catalog file is unusable (start it again), rather than unwritable for now."""
+    message = str(exc).lower()
+    return "not a database" in message or "malformed" in message or "encrypted" in message
+
+
 class Catalog:
     """One library's catalog file. Reads are safe while another process writes (WAL)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._writes = 0
+        self.read_only_error: str | None = None  # why writes are refused (opened to read)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = self._connect()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):  # a full disk or read-only file: read what is there
+                self.db = self._connect_read_only(exc)
+                return
             self._discard()
             self.db = self._connect()
 
@@ -147,6 +158,29 @@ class Catalog:
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         return db
 
+    def _connect_read_only(self, cause: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """The catalog as it is, for reading, when it cannot be opened to write. Without
+        its `-shm` file (which a full disk cannot hold) WAL needs the immutable mode."""
+        if not self.path.is_file():
+            raise cause
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        for suffix in ("", "&immutable=1"):
+            db = sqlite3.connect(
+                uri + suffix, uri=True, timeout=30, check_same_thread=False, isolation_level=None
+            )
+            try:
+                db.execute("PRAGMA query_only=ON")
+                row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            except sqlite3.DatabaseError:
+                db.close()
+                continue
+            if row is None or row[0] != SCHEMA_VERSION:
+                db.close()
+                break
+            self.read_only_error = str(cause)
+            return db
+        raise cause
+
     def _discard(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
@@ -160,6 +194,8 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only_error is not None:
+            raise sqlite3.OperationalError(self.read_only_error)
         self._writes += 1
         self.db.execute("BEGIN IMMEDIATE")
         try:

@@ -27,7 +27,9 @@ from tuireader.articles.model import Article
 from tuireader.search.models import CatalogEntry, Filters
 from tuireader.search.spelling import closest, text_words
 
-SCHEMA_VERSION = "2"
+# 3: the vocabulary's words come from whoosh_schema's tokeniser and fold_word (marks kept in
+# words, accents folded alike in NFC and NFD): an older catalog is discarded and re-parsed.
+SCHEMA_VERSION = "3"
 NEW, INDEXED, DIRTY = 0, 1, 2
 _SEP = "\x1f"
 

@@ -7,8 +7,8 @@ terms, prefixes, wildcards and phrases (fuzzy terms arrive expanded into stemmed
 
 Speed: normalising every token costs ~2 µs in Python, 20-40 ms for 20 hits. A regex first
 finds only the tokens that start like a query word (stems keep a word's first two letters;
-tokens starting with a non-ASCII letter, which may fold to anything, always qualify), so
-only those are normalised.
+tokens starting with a non-ASCII letter or a letter and a combining mark, which may fold to
+anything, always qualify), so only those are normalised.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fnmatch import translate
 from functools import lru_cache
 
 from tuireader.search.models import Span
-from tuireader.search.whoosh_schema import TOKEN_RE, body_tokens, normal_forms
+from tuireader.search.whoosh_schema import TOKEN_RE, WORD_TAIL, body_tokens, normal_forms
 
 SNIPPET_CHARS = 220
 _LEAD = 50
@@ -42,7 +42,7 @@ class MatchPlan:
     )
 
     def prefilter(self) -> re.Pattern[str] | None:
-        """A regex finding every token that could match (ASCII text), or None if unsure."""
+        """A regex finding the start of every token that could match, or None if unsure."""
         if not self._prefilter:
             self._prefilter.append(self._build_prefilter())
         return self._prefilter[0]
@@ -56,9 +56,11 @@ class MatchPlan:
         if not heads or not all(h and h.isascii() and h.isalnum() for h in heads):
             return None
         alternatives = "|".join(sorted({re.escape(h[:2]) for h in heads}))
-        # tokens starting with a non-ASCII letter may fold to anything: always candidates
+        # tokens starting with a non-ASCII letter (or a letter and a combining mark) may fold
+        # to anything: always candidates
         alternatives += r"|[^\x00-\x7f]\w?|\w[^\x00-\x7f]"
-        return re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
+        # where a token may start (`_candidates` checks the combining marks)
+        return re.compile(rf"(?<!\w)(?<!\w\.)(?=\w)(?:{alternatives})", re.IGNORECASE)
 
     @property
     def empty(self) -> bool:
@@ -95,11 +97,7 @@ def find_matches(body: str, plan: MatchPlan) -> list[Span]:
     if plan.empty or not body:
         return []
     rx = plan.prefilter()
-    if rx is None:
-        tokens = body_tokens(body)
-    else:
-        forms = normal_forms
-        tokens = [(m.start(), m.end(), *forms(m.group())) for m in rx.finditer(body)]
+    tokens = body_tokens(body) if rx is None else _candidates(rx, body)
     spans = [(s, e) for s, e, f, st in tokens if plan.word_matches(f, st)]
     for phrase in plan.phrases:
         if phrase:
@@ -107,6 +105,36 @@ def find_matches(body: str, plan: MatchPlan) -> list[Span]:
                 if st == phrase[0] and (end := _phrase_end(body, s, phrase)) is not None:
                     spans.append((s, end))
     return _merge(spans)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+@lru_cache(maxsize=1)
+def _mark() -> re.Pattern[str]:
+    """A combining mark (compiled on first use: the class takes milliseconds to compile)."""
+    return re.compile(rf"(?!\w){WORD_TAIL}")
+
+
+def _candidates(rx: re.Pattern[str], body: str) -> list[tuple[int, int, str, str | None]]:
+    """`body_tokens` of the tokens starting where rx matches. rx knows no combining marks
+    (their class is slow to compile, per query): a start after marks (or marks and a dot)
+    that follow a letter is inside a word, as TOKEN_RE sees it, and is skipped."""
+    forms = normal_forms
+    token_at = TOKEN_RE.match
+    out = []
+    for m in rx.finditer(body):
+        start = m.start()
+        before = start - 2 if start > 1 and body[start - 1] == "." else start - 1
+        if before >= 0 and not body[before].isascii():
+            i, mark = before, _mark().match
+            while i >= 0 and mark(body, i):
+                i -= 1
+            if before > i >= 0 and _WORD_CHAR.match(body, i):
+                continue
+        token = token_at(body, start).group()  # type: ignore[union-attr]  # rx saw a \w
+        out.append((start, start + len(token), *forms(token)))
+    return out
 
 
 def _phrase_end(body: str, start: int, phrase: tuple[str, ...]) -> int | None:

@@ -10,9 +10,11 @@ ordinary terms; suggestions pick the most frequent close word.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
-from tuireader.search.whoosh_schema import TOKEN_RE, fold_word
+from tuireader.search.whoosh_schema import MARKS, TOKEN_RE, fold_word
 
 
 def text_words(text: str) -> set[str]:
@@ -67,8 +69,17 @@ _PIECE = re.compile(
       | (?P<other>[^\s"]+)""",
     re.VERBOSE,
 )
-# A plain word, possibly with a leading - + ( and closing ) around it.
-_PLAIN = re.compile(r"^([-+(]*)([^\W\d_]{3,})(\)*)$")
+# A piece split into leading - + (, what may be a plain word (`_word`), and closing ).
+_PLAIN = re.compile(r"^([-+(]*)(.*?)(\)*)$")
+
+
+@lru_cache(maxsize=1)
+def _word() -> re.Pattern[str]:
+    """A word of 3 letters or more, each with its combining marks (compiled on first use:
+    the class of marks takes milliseconds)."""
+    return re.compile(rf"(?:[^\W\d_][{MARKS}]*){{3,}}")
+
+
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 
 
@@ -81,6 +92,7 @@ def suggest(text: str, count: Count, near: Near) -> str | None:
     titles and bodies does not hold, wildcards and fuzzy terms already ask for variants,
     operators are syntax, and a word the library knows is never "corrected".
     """
+    text = unicodedata.normalize("NFC", text)  # as `whoosh_query.parse` reads it
     changed = False
 
     def fix(word: str) -> str:
@@ -101,9 +113,11 @@ def suggest(text: str, count: Count, near: Near) -> str | None:
         pos = m.end()
         piece = m.group()
         if m.lastgroup == "phrase":
-            piece = re.sub(r"[^\W\d_]{3,}", lambda w: fix(w.group()), piece)
-        elif m.lastgroup == "other" and (plain := _PLAIN.match(piece)):
-            piece = f"{plain.group(1)}{fix(plain.group(2))}{plain.group(3)}"
+            piece = _word().sub(lambda w: fix(w.group()), piece)
+        elif m.lastgroup == "other":
+            plain = _PLAIN.match(piece)
+            if plain and _word().fullmatch(plain.group(2)):
+                piece = f"{plain.group(1)}{fix(plain.group(2))}{plain.group(3)}"
         out.append(piece)
     out.append(text[pos:])
     return "".join(out) if changed else None

@@ -10,6 +10,7 @@ searched as ordinary stemmed terms. Any string is accepted: what cannot be parse
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,6 +82,9 @@ def parse(text: str) -> query.Query:
     """Parse a query string; raise QueryError with a user-facing message when unusable."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long (more than {MAX_QUERY_CHARS} characters)")
+    # NFC, as the parsers store titles, bodies and metadata: "e\u0301" typed or pasted is "é"
+    # (the analysers fold both anyway; this is for field values such as tag: and author:)
+    text = unicodedata.normalize("NFC", text)
     cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
     cleaned = _DATE_SHORT.sub(lambda m: f"date:'{m.group(1)}'", cleaned)
     try:

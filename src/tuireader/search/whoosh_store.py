@@ -22,6 +22,12 @@ from tuireader.articles.model import Article
 from tuireader.search.whoosh_schema import document, make_schema
 
 INDEX_NAME = "main"
+# What the index's terms mean: bump it whenever the analysers change (whoosh_schema), so an
+# index written by an older version is rebuilt instead of silently missing words. Written
+# before the index is created, so whoever sees an index also sees its format.
+# 2: combining marks stay inside words and accents fold the same in NFC and NFD.
+INDEX_FORMAT = "2"
+FORMAT_FILE = "tuireader-format"
 # Whoosh raises many kinds of errors on a damaged index; they are all "rebuild".
 DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
           index.IndexError)  # fmt: skip
@@ -73,16 +79,26 @@ class WhooshStore:
                 return self._ix
             try:
                 if self.exists():
+                    if self._format() != INDEX_FORMAT:
+                        raise IndexDamaged("the index was built by another version")
                     ix = index.open_dir(str(self.folder), indexname=INDEX_NAME)
                     if sorted(ix.schema.names()) != sorted(make_schema().names()):
                         raise IndexDamaged("the index was built by another version")
                     self._ix = ix
                 elif create:
                     self.folder.mkdir(parents=True, exist_ok=True)
+                    (self.folder / FORMAT_FILE).write_text(INDEX_FORMAT, encoding="ascii")
                     self._ix = index.create_in(str(self.folder), make_schema(), INDEX_NAME)
             except DAMAGE as exc:
                 raise IndexDamaged(str(exc)) from exc
             return self._ix
+
+    def _format(self) -> str | None:
+        """The format the index was written in (None: before formats were recorded)."""
+        try:
+            return (self.folder / FORMAT_FILE).read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
 
     def wipe(self) -> None:
         """Delete the index files and start over (the catalog says what to re-add)."""

@@ -102,14 +102,20 @@ def test_index_optimize_merges_segments_and_search_still_works(lib: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    ("estimate", "said"), [(True, "about 15000 results"), (False, "15000 results")]
+    ("total", "estimate", "said"),
+    [
+        (15000, True, "about 15,000 results"),
+        (15000, False, "15,000 results"),
+        (1, False, "1 result (showing 0)"),
+        (0, False, "0 results"),
+    ],
 )
 def test_estimated_totals_are_said_as_such(
-    capsys: pytest.CaptureFixture[str], estimate: bool, said: str
+    capsys: pytest.CaptureFixture[str], total: int, estimate: bool, said: str
 ) -> None:
     from tuireader.cli.search_cmds import _print_results
     from tuireader.search import SearchResults
 
-    _print_results(SearchResults("year", 15000, [], total_is_estimate=estimate))
+    _print_results(SearchResults("year", total, [], total_is_estimate=estimate))
     err = capsys.readouterr().err
     assert err.startswith(said)

@@ -22,6 +22,7 @@ from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.output import console, echo_json, safe, to_json, visible, warn_skipped
 from tuireader.search import SORTS, Filters, IndexProgress, SearchResults, SearchService
 from tuireader.textsafe import clean_line, clean_text
+from tuireader.wording import counted
 
 EXIT_NO_HITS = 1
 EXIT_BAD_QUERY = 2
@@ -132,8 +133,7 @@ def _print_results(results: SearchResults) -> None:
     shown = len(results.hits)
     more = f" (showing {shown})" if shown < results.total else ""
     about = "about " if results.total_is_estimate else ""
-    plural = "s" if results.total != 1 else ""
-    click.echo(f"{about}{results.total} result{plural}{more}", err=True)
+    click.echo(f"{about}{counted(results.total, 'result')}{more}", err=True)
 
 
 @click.command("search")

@@ -32,6 +32,7 @@ from tuireader.tui.search_bar import SearchBar, SuggestionLine
 from tuireader.tui.widgets.article_list import ArticleList, ListRow
 from tuireader.tui.widgets.key_footer import KeyFooter
 from tuireader.tui.widgets.reader_view import ReaderView
+from tuireader.wording import counted
 
 NARROW = 100  # below this width one pane takes the screen
 SEARCH_LIMIT = 300
@@ -457,12 +458,12 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
 
     # ----------------------------------------------------------------- status line
     def update_status(self) -> None:
-        parts = [f"{len(self.entries) or self._catalog_count:,} articles"]
+        parts = [counted(len(self.entries) or self._catalog_count, "article")]
         if self.query_text.strip():
             shown = len(self.shown)
             parts.append(
                 ("about " if self.total_is_estimate else "")
-                + f"{self.total:,} results"
+                + counted(self.total, "result")
                 + (f" (top {shown})" if shown < self.total else "")
             )
         elif self.filters.active:

@@ -287,3 +287,11 @@ def test_offsets_are_the_index_tokens_that_match(text: str, pick: int) -> None:
         assert plan.prefilter() is not None
     expected = [(s, e) for s, e, folded, stem in tokens if plan.word_matches(folded, stem)]
     assert expected and find_matches(text, plan) == expected
+
+
+def test_a_match_after_non_ascii_punctuation_starts_at_the_word() -> None:
+    """The prefilter admits tokens starting with any non-ASCII character; one after a curly
+    quote or a dash used to take the quote into its highlight."""
+    body = "The night\u2014ferry runs. \u201cFerry\u201d they say."
+    plan = MatchPlan(stems=frozenset({"ferri"}))
+    assert [body[s:e] for s, e in find_matches(body, plan)] == ["ferry", "Ferry"]

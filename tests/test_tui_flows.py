@@ -271,3 +271,17 @@ async def test_did_you_mean_is_shown_and_accepted(library: Path, accept: str) ->
         await pilot.press(accept)
         await wait_for(pilot, lambda: screen.shown_query == "ferry" and screen.total > 0)
         assert not line.display
+
+
+async def test_every_dialog_fits_an_80x24_terminal(library: Path) -> None:
+    """Each dialog is whole on screen (its OK button clickable), at the smallest size."""
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        for key in ("f", "B", "e"):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: app.screen is not screen)
+            dialog = app.screen.query_one(".dialog")
+            assert app.screen.region.contains_region(dialog.region), (key, dialog.region)
+            await pilot.click("#cancel")
+            await wait_for(pilot, lambda: app.screen is screen)

@@ -165,8 +165,9 @@ class FilterDialog(_Dialog):
                 prompt="Any tag",
                 id="tag",
             )
-            yield Checkbox("Bookmarked only", c.bookmarked, id="bookmarked")
-            yield Checkbox("Unread only", c.unread, id="unread")
+            with Horizontal(classes="dialog-row"):  # side by side: the dialog fits 24 rows
+                yield Checkbox("Bookmarked only", c.bookmarked, id="bookmarked")
+                yield Checkbox("Unread only", c.unread, id="unread")
             yield from self.buttons()
 
     def submit(self) -> None:

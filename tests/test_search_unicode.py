@@ -295,3 +295,24 @@ def test_a_match_after_non_ascii_punctuation_starts_at_the_word() -> None:
     body = "The night\u2014ferry runs. \u201cFerry\u201d they say."
     plan = MatchPlan(stems=frozenset({"ferri"}))
     assert [body[s:e] for s, e in find_matches(body, plan)] == ["ferry", "Ferry"]
+
+
+def test_author_and_tag_filters_ignore_the_unicode_form(tmp_path: Path) -> None:
+    """Metadata are stored in NFC like bodies, and filter values are read in NFC: one
+    author spelt precomposed in one file and decomposed in another is one author."""
+    from tuireader.search import Filters
+
+    root = tmp_path / "lib"
+    front = "---\ntitle: {t}\nauthor: {a}\ntags: [{g}]\n---\n\nThe ferry leaves at noon.\n"
+    write(root, "a.md", front.format(t="One", a="Zoë Brontë", g="café"))
+    write(root, "b.md", nfd(front.format(t="Two", a="Zoë Brontë", g="café")))
+    service = SearchService(root, tmp_path / "cache")
+    service.refresh(processes=1)
+    entries = {e.title: e for e in service.entries()}
+    assert entries["One"].author == entries["Two"].author == "Zoë Brontë"
+    assert entries["Two"].tags == ("café",)
+    for author, tag in (("Zoë Brontë", None), (nfd("Zoë Brontë"), None), (None, nfd("café"))):
+        found = service.search("ferry", filters=Filters(author=author, tag=tag))
+        assert sorted(h.title for h in found.hits) == ["One", "Two"], (author, tag)
+        listed = service.search("", filters=Filters(author=author, tag=tag))  # no query
+        assert sorted(h.title for h in listed.hits) == ["One", "Two"], (author, tag)

@@ -105,16 +105,22 @@ def make_summary(body: str, limit: int = 240) -> str:
     return cut.rstrip(",;:") + "…"
 
 
+def _nfc(text: str | None) -> str:
+    """Metadata in one Unicode form, as bodies are: an author typed precomposed in one file
+    and decomposed in another is one author for filters and sorting."""
+    return unicodedata.normalize("NFC", text) if text else ""
+
+
 def build_article(relpath: str, fmt: str, fields: ParsedFields) -> Article:
     """Combine a parser's fields with the identity every article needs."""
     return Article(
         id=article_id(relpath),
         path=relpath,
         format=fmt,
-        title=fields.title,
-        author=fields.author or None,
+        title=_nfc(fields.title),
+        author=_nfc(fields.author) or None,
         date=fields.date,
-        tags=tuple(dict.fromkeys(t for t in fields.tags if t)),
+        tags=tuple(dict.fromkeys(_nfc(t) for t in fields.tags if t)),
         url=fields.url or None,
         summary=fields.summary or make_summary(fields.body),
         body=fields.body,

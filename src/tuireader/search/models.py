@@ -6,6 +6,7 @@ the engine behind `SearchService`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -57,6 +58,12 @@ class Filters:
     tag: str | None = None  # one of the article's tags, case-insensitive
     format: str | None = None  # text | markdown | html
     ids: frozenset[str] | None = None  # only these article ids (bookmarked, unread, ...)
+
+    def __post_init__(self) -> None:  # compared with NFC metadata (see build_article)
+        for name in ("author", "tag"):
+            value = getattr(self, name)
+            if value:
+                object.__setattr__(self, name, unicodedata.normalize("NFC", value))
 
     @property
     def active(self) -> bool:

@@ -182,3 +182,26 @@ async def test_mouse_selection_then_h_highlights_it(library: Path) -> None:
         store = store_for(library)
         await wait_for(pilot, lambda: len(store.highlights()) == 1)
         assert store.highlights()[0].quote == "Paragraph 2"
+
+
+async def test_search_typed_in_one_burst_lands_in_the_search_bar(library: Path) -> None:
+    """A fast typist (or a paste into the terminal) sends "/trams" as one burst of keys,
+    routed as they arrive: none may reach the list (r re-scans, a opens annotations, s
+    sorts). In the bar, "/" is an ordinary character."""
+    from textual import events
+
+    from tuireader.tui.search_bar import SearchBar
+
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot, count=7)
+        sort = screen.sort
+        for key, char in [("slash", "/"), *((c, c) for c in "trams")]:
+            app.post_message(events.Key(key, char))  # no pause between keys: one burst
+        bar = screen.query_one(SearchBar)
+        await wait_for(pilot, lambda: bar.value == "trams")
+        await pilot.pause(0.3)
+        assert app.screen is screen and screen.sort == sort  # no "a" or "s" reached the list
+        await pilot.press("slash", "b")
+        assert bar.value == "trams/b" and bar.has_focus
+        assert not any(m.bookmarked for m in screen.marks.values())

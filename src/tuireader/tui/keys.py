@@ -23,7 +23,8 @@ class KeySpec:
 
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec("focus_search", "slash", "Search", footer=2),
+    # priority: "/tram" typed fast must put "tram" in the bar (see action_focus_search)
+    KeySpec("focus_search", "slash", "Search", footer=2, priority=True),
     KeySpec("open_selected", "enter", "Open article"),
     KeySpec("next_pane", "tab", "Next pane"),
     KeySpec("previous_pane", "shift+tab", "Previous pane"),

@@ -421,8 +421,16 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
 
     # ----------------------------------------------------------------- focus & panes
     def action_focus_search(self) -> None:
+        """Runs as a priority binding and moves focus at once: keys typed right after "/"
+        are routed to the focused widget as they arrive, and `Widget.focus` waits a turn, so
+        "/tram" typed fast sent "tram" to the list ("r" re-scanned, "a" opened annotations).
+        In the search bar itself "/" is an ordinary character."""
+        bar = self.query_one(SearchBar)
+        if self.focused is bar:
+            bar.insert_text_at_cursor("/")
+            return
         self.show_reader(False)
-        self.query_one(SearchBar).focus()
+        self.set_focus(bar)
 
     def _panes(self) -> list[Any]:
         panes: list[Any] = [self.query_one(SearchBar), self.query_one(ArticleList)]

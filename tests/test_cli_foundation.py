@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +64,25 @@ def test_list_table_shows_markup_literally(lib: Path) -> None:
     assert result.returncode == 0
     assert "[bold red]x[/]" in result.stdout
     assert "\x1b" not in result.stdout
+
+
+def test_list_table_fits_80_columns_with_the_title_in_full(lib: Path) -> None:
+    """A long author must not squeeze the title into a sliver, nor push columns off."""
+    long_title = "Night ferry service saved by a late vote of the harbour council"
+    (lib / "long.md").write_text(
+        f"---\ntitle: {long_title}\nauthor: Anselm Lindqvale-Oppenheimer, Priya Holloway"
+        "\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    result = run("--library", str(lib), "list", env={**os.environ, "COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["id", "date", "title", "author", "format", "words"]
+    assert all(len(line) <= 80 for line in lines)
+    assert any("Anselm" in line and "…" in line for line in lines)  # shortened, not wrapped
+    start, end = lines[0].index("title"), lines[0].index("author")
+    titles = " ".join(line[start:end].strip() for line in lines[1:])
+    assert long_title in " ".join(titles.split())  # wrapped in its column, whole
+    assert sum(" markdown " in line for line in lines) == 2  # format and words shown
 
 
 def test_show_by_id_and_by_path(lib: Path) -> None:

@@ -26,11 +26,13 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json([a.to_dict() for a in articles])
         return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "date", "title", "author", "format", "words"):
-        table.add_column(
-            column, no_wrap=column != "title", justify="right" if column == "words" else "left"
-        )
+    table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("title", min_width=24, ratio=1)  # the title gets the room, wrapped
+    table.add_column("author", max_width=18, no_wrap=True, overflow="ellipsis")
+    table.add_column("format", no_wrap=True)
+    table.add_column("words", no_wrap=True, justify="right")
     for a in articles:
         table.add_row(
             Text(a.id),

@@ -53,6 +53,14 @@ def test_bookmark_at_offset_keeps_a_short_quote(store: AnnotationStore, ferry) -
     assert bookmark.tags == ("morning",)
 
 
+def test_bookmark_position_snaps_to_the_start_of_a_word(store: AnnotationStore, ferry) -> None:
+    word = FERRY_BODY.index("Commuters")
+    inside = store.add_bookmark(ferry, offset=word + 4)  # in the middle of "Commuters"
+    assert inside.offset == word and inside.quote.startswith("Commuters")
+    before = store.add_bookmark(ferry, offset=word - 1)  # on the space before it
+    assert before.offset == word and before.quote.startswith("Commuters")
+
+
 def test_bookmark_offset_outside_text_is_refused(store: AnnotationStore, ferry) -> None:
     with pytest.raises(AnnotationError):
         store.add_bookmark(ferry, offset=len(FERRY_BODY) + 1)

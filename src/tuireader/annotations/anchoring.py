@@ -41,9 +41,11 @@ def anchor_span(body: str, start: int, end: int) -> Anchor:
 
 
 def bookmark_anchor(body: str, offset: int) -> Anchor:
-    """A short quote starting at `offset` (cut at a word boundary) and its context."""
+    """A short quote at `offset` and its context. The position snaps to the start of the
+    word it falls in (or the next word, from a space), so a quote never opens mid-word."""
     if not 0 <= offset <= len(body):
         raise AnnotationError(f"offset {offset} is not inside the article (0-{len(body)})")
+    offset = word_start(body, offset)
     text = body[offset : offset + BOOKMARK_QUOTE]
     paragraph_end = text.find("\n\n")
     if paragraph_end > 0:  # a quote from one paragraph only
@@ -57,6 +59,15 @@ def bookmark_anchor(body: str, offset: int) -> Anchor:
     return Anchor(
         offset, end, text, body[max(0, offset - CONTEXT) : offset], body[end : end + CONTEXT]
     )
+
+
+def word_start(body: str, offset: int) -> int:
+    """The start of the word at `offset`; from white space, the start of the next word."""
+    while offset > 0 and not body[offset - 1].isspace() and not body[offset].isspace():
+        offset -= 1
+    while offset < len(body) and body[offset].isspace():
+        offset += 1
+    return offset
 
 
 def occurrences(body: str, quote: str) -> list[tuple[int, int]]:

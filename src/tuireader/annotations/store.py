@@ -157,7 +157,7 @@ class AnnotationStore:
                 "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     pk,
-                    offset,
+                    anchor.start if anchor else None,
                     anchor.quote if anchor else None,
                     anchor.prefix if anchor else "",
                     anchor.suffix if anchor else "",

@@ -205,3 +205,35 @@ async def test_search_typed_in_one_burst_lands_in_the_search_bar(library: Path) 
         await pilot.press("slash", "b")
         assert bar.value == "trams/b" and bar.has_focus
         assert not any(m.bookmarked for m in screen.marks.values())
+
+
+async def test_keys_typed_right_after_enter_go_to_the_results(library: Path) -> None:
+    """'/ferry⏎⏎' and '/ferry⏎j' in one burst: the second enter opens the first result and
+    'j' moves in the results; neither reaches the search bar."""
+    from textual import events
+
+    from tuireader.tui.search_bar import SearchBar
+
+    def burst(app, keys: list[tuple[str, str | None]]) -> None:
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+
+    typed = [("slash", "/"), *((c, c) for c in "estuary")]
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot, count=7)
+        burst(app, [*typed, ("enter", "\r"), ("enter", "\r")])
+        await wait_for(pilot, lambda: screen.article is not None)
+        assert screen.article.title == LONG_TITLE
+        assert screen.query_one(SearchBar).value == "estuary"
+        burst(app, [("slash", "/"), *((c, c) for c in "walk tide"), ("enter", "\r"), ("j", "j")])
+        article_list = screen.query_one(ArticleList)
+        await wait_for(pilot, lambda: screen.shown_query == "walk tide")
+        await pilot.pause(0.3)
+        assert screen.query_one(SearchBar).value == "walk tide"
+        assert article_list.has_focus and article_list.cursor_index == min(1, len(screen.shown) - 1)
+        burst(app, [("slash", "/"), ("x", "x"), ("escape", None), ("k", "k")])
+        await wait_for(pilot, lambda: article_list.has_focus)
+        await pilot.pause(0.3)
+        assert screen.query_one(SearchBar).value.endswith("x")
+        assert "k" not in screen.query_one(SearchBar).value

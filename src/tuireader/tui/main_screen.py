@@ -284,11 +284,29 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE, self.refresh_listing)
 
-    @on(SearchBar.Submitted, "#search")
-    async def _search_submitted(self) -> None:
+    @on(SearchBar.HandOff)
+    async def _search_hand_off(self, event: SearchBar.HandOff) -> None:
+        """Enter shows this query's results with the first selected; escape goes back to the
+        list; tab (and enter when nothing was found) accepts a did-you-mean. Then the keys
+        typed meanwhile go on to whatever has focus (see SearchBar)."""
+        bar = self.query_one(SearchBar)
+        try:
+            if event.kind == "submit":
+                await self._submit_search()
+            elif event.kind == "tab" and bar.suggestion_visible:
+                self._accept_suggestion()
+            else:
+                self.set_focus(self.query_one(ArticleList))
+        finally:
+            target = self.focused or self
+            for key in bar.release():
+                target.post_message(key)
+
+    async def _submit_search(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
+        self.query_text = self.query_one(SearchBar).value
         if self.shown_query != self.query_text.strip():
             await self._show_listing()  # enter must act on this query's results, not the last
         if self.total == 0 and self._suggestion:
@@ -296,13 +314,8 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
             return
         article_list = self.query_one(ArticleList)
         article_list.cursor_index = 0
-        article_list.focus()
+        self.set_focus(article_list)
 
-    @on(SearchBar.Leave)
-    def _leave_search(self) -> None:
-        self.query_one(ArticleList).focus()
-
-    @on(SearchBar.AcceptSuggestion)
     def _accept_suggestion(self) -> None:
         if self._suggestion:
             bar = self.query_one(SearchBar)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding
+from textual import events
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -12,30 +12,46 @@ from tuireader.textsafe import clean_line, clean_text
 
 
 class SearchBar(Input):
-    """An Input whose escape/tab leave (or accept a suggestion) instead of being swallowed."""
+    """An Input whose enter/escape/tab hand the keyboard over to the screen.
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("escape", "leave", "Back to the list", show=False),
-        Binding("tab", "accept_or_leave", "Accept suggestion", show=False),
-    ]
+    Keys are routed to the focused widget as they arrive, before earlier keys are handled:
+    "tram⏎⏎" typed fast would send the second enter to this bar again (and "⏎j" would type
+    "j" into the query), because the first enter only moves focus once the screen has
+    handled it. So from a hand-off key until the screen calls `release`, keys are held here
+    in order; the screen replays them to whatever has focus then.
+    """
 
-    class Leave(Message):
-        """The user wants to leave the search bar (escape, or tab with no suggestion)."""
+    HAND_OFF_KEYS: ClassVar[dict[str, str]] = {"enter": "submit", "escape": "leave", "tab": "tab"}
 
-    class AcceptSuggestion(Message):
-        """Tab was pressed while a suggestion is shown."""
+    class HandOff(Message):
+        """Enter (submit), escape (leave) or tab (accept a suggestion, or leave)."""
+
+        def __init__(self, kind: str) -> None:
+            super().__init__()
+            self.kind = kind
 
     suggestion_visible: bool = False
+    _held: list[events.Key] | None = None
 
     def validate_value(self, value: str) -> str:
         """Pasted text may carry escape sequences or bidi controls: keep only what is inert."""
         return clean_text(value).replace("\n", " ").replace("\t", " ")
 
-    def action_leave(self) -> None:
-        self.post_message(self.Leave())
+    async def _on_key(self, event: events.Key) -> None:
+        if self._held is None and event.key not in self.HAND_OFF_KEYS:
+            return  # Input's own handler (next in the MRO) types it
+        event.stop()  # neither typed here nor a binding: held, or handed off
+        event.prevent_default()
+        if self._held is not None:
+            self._held.append(events.Key(event.key, event.character))
+        else:
+            self._held = []
+            self.post_message(self.HandOff(self.HAND_OFF_KEYS[event.key]))
 
-    def action_accept_or_leave(self) -> None:
-        self.post_message(self.AcceptSuggestion() if self.suggestion_visible else self.Leave())
+    def release(self) -> list[events.Key]:
+        """Stop holding keys; the ones typed since the hand-off, in order."""
+        held, self._held = self._held or [], None
+        return held
 
 
 class SuggestionLine(Static):

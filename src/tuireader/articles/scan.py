@@ -8,11 +8,12 @@ ignored, symlinked folders are followed once (loops are safe).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TypeVar
 
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article
@@ -109,17 +110,26 @@ def parse_entry(entry: FileEntry) -> Article | Skipped:
         return Skipped(entry.relpath, exc.reason)
 
 
+T = TypeVar("T")
+
+
 def parse_entries(
-    entries: Iterable[FileEntry], *, processes: int = 1
-) -> Iterator[Article | Skipped]:
-    """Parse entries, in worker processes (spawned, never forked) for large batches."""
+    entries: Iterable[FileEntry],
+    *,
+    processes: int = 1,
+    parse: Callable[[FileEntry], T] = parse_entry,  # type: ignore[assignment]
+) -> Iterator[T]:
+    """Parse entries, in worker processes (spawned, never forked) for large batches.
+
+    `parse` (a module-level function, so workers can import it) may do more per file than
+    `parse_entry`, so that work runs in the workers too instead of in the caller."""
     entries = list(entries)
     if processes <= 1 or len(entries) < 200:
         for entry in entries:
-            yield parse_entry(entry)
+            yield parse(entry)
         return
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-        yield from pool.map(parse_entry, entries, chunksize=64)
+        yield from pool.map(parse, entries, chunksize=64)
 
 
 def scan_library(root: Path, *, processes: int = 1) -> Iterator[Article | Skipped]:

@@ -14,10 +14,21 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from tuireader.articles import scan
 from tuireader.articles.scan import FileEntry, Skipped, parse_entries
-from tuireader.search.catalog import DIRTY, INDEXED, NEW, Catalog, Known, Stored, to_article
+from tuireader.search.catalog import (
+    DIRTY,
+    INDEXED,
+    NEW,
+    Catalog,
+    Known,
+    Stored,
+    article_words,
+    pack_body,
+    to_article,
+)
 from tuireader.search.models import IndexProgress, RefreshSummary
 from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
 
@@ -64,6 +75,18 @@ def diff(files: Iterable[FileEntry], catalog: Catalog) -> Diff:
     return result
 
 
+def parse_for_catalog(entry: FileEntry) -> Stored | Skipped:
+    """Parse one file and do the rest of its per-article work (vocabulary words, compressed
+    body) where it is parsed: in a worker process during big updates, leaving the storing
+    process only the SQLite writes. Markdown `source` is not stored, so it is not sent."""
+    item = scan.parse_entry(entry)  # looked up when called (tests replace it)
+    if isinstance(item, Skipped):
+        return item
+    if item.source is not None:
+        item = replace(item, source=None)
+    return Stored(item, entry.size, entry.mtime_ns, article_words(item), pack_body(item.body))
+
+
 def default_processes() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
@@ -97,17 +120,17 @@ def update_catalog(
 
     if progress:
         progress(IndexProgress("parse", 0, total))
-    for item in parse_entries(changes.to_parse, processes=processes):
+    for parsed in parse_entries(changes.to_parse, processes=processes, parse=parse_for_catalog):
         done += 1
-        if isinstance(item, Skipped):
-            entry = stat[item.path]
-            skipped.append((item.path, entry.size, entry.mtime_ns, item.reason))
-            summary.skipped.append((item.path, item.reason))
-            if item.path in known_paths:  # was an article, is now unreadable
-                changes.removed[item.path] = known_paths[item.path]
+        if isinstance(parsed, Skipped):
+            entry = stat[parsed.path]
+            skipped.append((parsed.path, entry.size, entry.mtime_ns, parsed.reason))
+            summary.skipped.append((parsed.path, parsed.reason))
+            if parsed.path in known_paths:  # was an article, is now unreadable
+                changes.removed[parsed.path] = known_paths[parsed.path]
         else:
-            entry = stat[item.path]
-            batch.append(Stored(item, entry.size, entry.mtime_ns))
+            item = parsed.article
+            batch.append(parsed)
             if item.path in known_paths:
                 summary.updated += 1
             elif gone_by_fp.get(item.fingerprint):

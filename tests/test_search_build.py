@@ -1,0 +1,111 @@
+"""Full builds done the fast way store and index exactly what the plain way does.
+
+The parsing workers compute each article's vocabulary words and compressed body, and big
+index batches go to Whoosh's multi-process writer: the catalog's vocabulary (did-you-mean,
+fuzzy terms), bodies and the index must come out the same as when everything is done in one
+process, also after incremental changes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+from tuireader.search import SearchService
+from tuireader.search.spelling import text_words
+
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "café",
+    "naïve",
+    "Zürich",
+    "straße",
+    "ΟΔΟΣ",
+    "résumé",
+    "U.S.",
+    "x\u0303y",  # a combining mark inside a word
+    "government",
+    "people",
+    "market",
+    "music",
+    "election",
+    "champion",
+    "phone",
+    "minister",
+]
+
+
+def make_library(root: Path, count: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    for i in range(count):
+        title = " ".join(rng.choice(WORDS) for _ in range(3))
+        body = "\n\n".join(
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 30))) for _ in range(3)
+        )
+        sub = root / f"d{i % 7}"
+        sub.mkdir(parents=True, exist_ok=True)
+        if i % 5 == 0:
+            (sub / f"a{i}.md").write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
+        else:
+            (sub / f"a{i}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+
+
+def vocab(svc: SearchService) -> dict[str, int]:
+    return dict(svc.catalog.db.execute("SELECT word, df FROM vocab"))
+
+
+def expected_vocab(svc: SearchService) -> dict[str, int]:
+    """The vocabulary recomputed from the catalog's own titles and bodies."""
+    entries = svc.entries()
+    bodies = svc.catalog.bodies([e.id for e in entries])
+    counts: Counter[str] = Counter()
+    for e in entries:
+        counts.update(text_words(f"{e.title}\n{bodies[e.id]}"))
+    return dict(counts)
+
+
+def bodies(svc: SearchService) -> dict[str, str]:
+    return svc.catalog.bodies([e.id for e in svc.entries()])
+
+
+def test_worker_built_catalog_equals_the_single_process_one(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root, 260)  # >= 200 files: parsed in spawned workers
+    fast = SearchService(root, tmp_path / "fast")
+    slow = SearchService(root, tmp_path / "slow")
+    assert fast.refresh(processes=2).added == 260
+    assert slow.refresh(processes=1).added == 260
+    assert vocab(fast) == vocab(slow) == expected_vocab(slow)
+    assert "cafe" in vocab(fast) and "zurich" in vocab(fast)
+    assert bodies(fast) == bodies(slow)
+    assert fast.search("government").total == slow.search("government").total > 0
+    fast.close()
+    slow.close()
+
+
+def test_vocabulary_stays_exact_through_incremental_changes(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root, 240)
+    svc = SearchService(root, tmp_path / "cache")
+    svc.refresh(processes=2)
+    files = sorted(root.rglob("a*.*"))
+    for path in files[:30]:  # edited
+        path.write_text("Edited\n\nonly quokka words here quokka\n", encoding="utf-8")
+    for path in files[30:40]:  # deleted
+        path.unlink()
+    files[40].rename(root / "moved.txt")
+    make_library(root / "more", 210, seed=2)  # a big batch of new files: workers again
+    summary = svc.refresh(processes=2)
+    assert summary.updated == 30 and summary.removed == 10 and len(summary.moved) == 1
+    assert vocab(svc) == expected_vocab(svc)
+    assert vocab(svc)["quokka"] == 30
+    assert svc.search("quokka").total == 30
+    fresh = SearchService(root, tmp_path / "fresh")
+    fresh.refresh(processes=1)
+    assert vocab(fresh) == vocab(svc)
+    svc.close()
+    fresh.close()

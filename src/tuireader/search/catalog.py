@@ -133,6 +133,14 @@ def _entry(row: Sequence) -> CatalogEntry:
     )
 
 
+def _unwritable(exc: sqlite3.DatabaseError) -> bool:
+    """The catalog cannot be written now (it may still be read)."""
+    message = str(exc).lower()
+    return any(
+        key in message for key in ("readonly", "read-only", "disk i/o", "full", "unable to open")
+    )
+
+
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
     """The catalog file is unusable (start it again), rather than unwritable for now."""
     message = str(exc).lower()
@@ -150,11 +158,13 @@ class Catalog:
         try:
             self.db = self._connect()
         except sqlite3.DatabaseError as exc:
-            if not _damaged(exc):  # a full disk or read-only file: read what is there
+            if _unwritable(exc):  # a full disk or read-only file: read what is there
                 self.db = self._connect_read_only(exc)
-                return
-            self._discard()
-            self.db = self._connect()
+            elif _damaged(exc):
+                self._discard()
+                self.db = self._connect()
+            else:
+                raise
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)

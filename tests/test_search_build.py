@@ -109,3 +109,24 @@ def test_vocabulary_stays_exact_through_incremental_changes(tmp_path: Path) -> N
     assert vocab(fresh) == vocab(svc)
     svc.close()
     fresh.close()
+
+
+def test_cached_field_lengths_equal_whooshs_own(tmp_path: Path) -> None:
+    from tuireader.search.whoosh_store import _CachedLengths
+
+    root = tmp_path / "lib"
+    make_library(root, 40)
+    svc = SearchService(root, tmp_path / "cache")
+    svc.refresh(processes=1)
+    reader = svc.store.searcher().reader()
+    segment = reader.leaf_readers()[0][0] if not reader.is_atomic() else reader
+    per_doc = segment._perdoc  # what add_postings is given when a segment is written
+    cached = _CachedLengths(per_doc)
+    count = per_doc.doc_count_all()
+    assert count == 40
+    for field in ("title", "body", "author", "date_sort", "id"):
+        for doc in range(count):
+            assert cached.doc_field_length(doc, field) == per_doc.doc_field_length(doc, field)
+    assert any(cached.doc_field_length(d, "body") for d in range(count))
+    assert cached.doc_field_length(0, "nope", 7) == per_doc.doc_field_length(0, "nope", 7) == 7
+    svc.close()

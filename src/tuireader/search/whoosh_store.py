@@ -56,6 +56,50 @@ def merge_tiered(writer, segments):
     return ordered[cut:]
 
 
+class _CachedLengths:
+    """A segment's field lengths, read once per (field, document).
+
+    Whoosh's `FieldWriter.add_postings` asks for the field length of every posting it
+    writes (for the block statistics), and each lookup goes through a column reader, a file
+    seek and an existence check of the column file: about 30 % of a commit, 15 % of a whole
+    build. The lengths cannot change while the postings are written, so a list per field
+    gives the same values."""
+
+    def __init__(self, lengths) -> None:
+        self._lengths = lengths
+        self._fields: dict[str, list[int | None]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            read = self._lengths.doc_field_length
+            count = self._lengths.doc_count_all()
+            lengths = self._fields[fieldname] = [read(d, fieldname, 0) for d in range(count)]
+        if default == 0 and 0 <= docnum < len(lengths):  # add_postings' only call
+            return lengths[docnum]
+        return self._lengths.doc_field_length(docnum, fieldname, default)
+
+    def __getattr__(self, name: str):
+        return getattr(self._lengths, name)
+
+
+def _patch_add_postings() -> None:
+    from whoosh.codec.base import FieldWriter
+
+    original = FieldWriter.add_postings
+    if getattr(original, "_tuireader", False):
+        return
+
+    def add_postings(self, schema, lengths, items):
+        return original(self, schema, _CachedLengths(lengths) if lengths else lengths, items)
+
+    add_postings._tuireader = True  # type: ignore[attr-defined]
+    FieldWriter.add_postings = add_postings  # type: ignore[method-assign]
+
+
+_patch_add_postings()
+
+
 class IndexDamaged(Exception):
     """The index cannot be opened or read: it must be rebuilt."""
 

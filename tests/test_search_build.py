@@ -12,8 +12,16 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import fields
+
 from tuireader.search import SearchService
 from tuireader.search.spelling import text_words
+from tuireader.search.whoosh_schema import StemmedText, make_schema
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 WORDS = [
     "alpha",
@@ -130,3 +138,49 @@ def test_cached_field_lengths_equal_whooshs_own(tmp_path: Path) -> None:
     assert any(cached.doc_field_length(d, "body") for d in range(count))
     assert cached.doc_field_length(0, "nope", 7) == per_doc.doc_field_length(0, "nope", 7) == 7
     svc.close()
+
+
+SAMPLES = [
+    "",
+    "a",
+    "The cat sat on the mat, and the cat ran.",
+    "a b c the of and",
+    "I think it's the U.S. economy, e.g. 3.5 per cent in 2024.",
+    "Café CAFÉ cafe\u0301 naïve Zürich straße ΟΔΟΣ οδος x\u0303y résumé",
+    "the the the government governments governing governed the",
+    "Straße STRASSE ﬁnance ǅemal İstanbul",
+    "word " * 300 + "end",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+@pytest.mark.parametrize("field", ["title", "body"])
+def test_stemmed_text_indexes_like_the_analyser(text: str, field: str) -> None:
+    ours = make_schema()[field]
+    plain = fields.TEXT(analyzer=ours.analyzer, field_boost=ours.format.field_boost)
+    assert isinstance(ours, StemmedText)
+    assert sorted(ours.index(text)) == sorted(plain.index(text))
+
+
+_PIECES = ["the", "a", "I", "of", "Cat", "cats", "naïve", "e\u0301t\u00e9", "U.S.", "3.5", "x"]
+_PIECES += ["ΣΟΦΟΣ", "straße", "running", " ", "  ", ", ", ".", "\n\n", "-", "'"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES)).map("".join))
+def test_stemmed_text_property(text: str) -> None:
+    ours = make_schema()["body"]
+    plain = fields.TEXT(analyzer=ours.analyzer)
+    assert sorted(ours.index(text)) == sorted(plain.index(text))
+
+
+def test_stemmed_text_bodies_of_the_bench_corpus() -> None:
+    """Real sentences (the BBC corpus the benchmarks use, when present; else the fixtures)."""
+    corpus = Path("/work/shared/corpora/bbc")
+    files = sorted(corpus.glob("*/*.txt"))[:150] or sorted(FIXTURES.rglob("*.*"))
+    assert files
+    ours = make_schema()["body"]
+    plain = fields.TEXT(analyzer=ours.analyzer)
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert sorted(ours.index(text)) == sorted(plain.index(text)), path

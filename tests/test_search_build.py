@@ -184,3 +184,17 @@ def test_stemmed_text_bodies_of_the_bench_corpus() -> None:
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert sorted(ours.index(text)) == sorted(plain.index(text)), path
+
+
+def test_primed_stems_are_the_analysers(tmp_path: Path) -> None:
+    """Priming fills the same cache the indexer reads: a primed word gives the analyser's term."""
+    from tuireader.search import whoosh_schema
+
+    raw = ["governments", "the", "a", "Café", "running", "U.S", "Zürich", "ß", "x\u0303y", "ΟΔΟΣ"]
+    words = [whoosh_schema.fold_word(w) for w in raw]  # the vocabulary holds folded words
+    whoosh_schema._index_terms.clear()
+    whoosh_schema.prime_index_terms(words)
+    for word in words:
+        assert word in whoosh_schema._index_terms
+        expected = [t.text for t in whoosh_schema._stemmed(word)]
+        assert whoosh_schema.stem_folded(word) == (expected[0] if expected else None)

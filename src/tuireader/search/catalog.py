@@ -318,6 +318,10 @@ class Catalog:
         row = self.db.execute("SELECT df FROM vocab WHERE word=?", (word,)).fetchone()
         return row[0] if row else 0
 
+    def vocabulary(self) -> list[str]:
+        """Every known word (folded, unstemmed)."""
+        return [r[0] for r in self.db.execute("SELECT word FROM vocab")]
+
     def near_words(self, word: str, maxdist: int, prefix: int = 1) -> list[tuple[int, str]]:
         """(distance, word) of known words within maxdist edits sharing the first letters."""
         if not word:

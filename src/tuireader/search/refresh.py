@@ -30,6 +30,7 @@ from tuireader.search.catalog import (
     to_article,
 )
 from tuireader.search.models import IndexProgress, RefreshSummary
+from tuireader.search.whoosh_schema import prime_index_terms
 from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
 
 Progress = Callable[[IndexProgress], None]
@@ -221,6 +222,8 @@ def _index_pending(
     if tombs and not pending:
         store.write(delete=tombs)
         catalog.clear_tombstones(tombs)
+    if procs > 1 and total >= 200:  # forked workers inherit the stems (whoosh_schema)
+        prime_index_terms(catalog.vocabulary())
     done = 0
     for start, stop in batch_bounds(total):
         chunk = pending[start:stop]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -31,6 +32,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 from tuireader.articles.model import Article
@@ -107,13 +109,43 @@ _stemmed = _plain | StopFilter() | StemFilter(cachesize=100_000)
 TOKEN_RE = RegexTokenizer(TOKEN_PATTERN).expression
 
 
+_STOP_WORDS = StopFilter().stops
+_index_terms: dict[str, str | None] = {}  # folded word -> index term (None: not indexed)
+
+
+def stem_folded(folded: str) -> str | None:
+    """What `_stemmed`'s StopFilter and StemFilter make of an already folded word: None for
+    a stop word or a single letter, else its Porter stem (cached: see `prime_index_terms`)."""
+    term = _index_terms.get(folded, "")
+    if term == "":
+        if len(_index_terms) > 2_000_000:  # a bound, far above any library's vocabulary
+            _index_terms.clear()
+        term = None if len(folded) < 2 or folded in _STOP_WORDS else porter_stem(folded)
+        _index_terms[folded] = term
+    return term
+
+
+def prime_index_terms(folded_words: Iterable[str]) -> None:
+    """Stem a library's vocabulary once, before Whoosh's writer forks its workers: each
+    batch's workers are new processes, and without this each re-stemmed every word it met
+    (about 1 s of CPU per worker and batch at 2,000 articles)."""
+    for word in folded_words:
+        stem_folded(word)
+
+
+@lru_cache(maxsize=300_000)
+def index_term(token: str) -> str | None:
+    """The index term of one token of a title or body (None: not indexed)."""
+    return stem_folded(fold_word(token))
+
+
 class StemmedText(fields.TEXT):
     """A stemmed TEXT field that indexes a text without Whoosh's token stream.
 
     `index` gives exactly the postings `TEXT.index` gives with the `_stemmed` analyser (the
     same tokens, folded, stop words and one-letter words dropped, stemmed; positions
     renumbered over the kept words as `StopFilter` does), but with one cached
-    `normal_forms` lookup per word instead of a Token object passed through four generator
+    `index_term` lookup per word instead of a Token object passed through four generator
     filters: about a third of Whoosh's per-document work in a build. Queries, highlighting
     and everything else use the analyser as before. tests/test_search_build.py compares
     the two on many texts."""
@@ -121,12 +153,12 @@ class StemmedText(fields.TEXT):
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str) or type(self.format) is not formats.Positions:
             return super().index(value, **kwargs)
-        forms = normal_forms
+        term_of = index_term
         poses: dict[str, list[int]] = {}
         pos = -1
         first = True
         for i, word in enumerate(TOKEN_RE.findall(value)):
-            stemmed = forms(word)[1]
+            stemmed = term_of(word)
             if stemmed is None:  # a stop word or a single letter
                 continue
             if first:  # StopFilter keeps the first kept word's own position...

@@ -237,3 +237,23 @@ async def test_keys_typed_right_after_enter_go_to_the_results(library: Path) -> 
         await pilot.pause(0.3)
         assert screen.query_one(SearchBar).value.endswith("x")
         assert "k" not in screen.query_one(SearchBar).value
+
+
+async def test_resizing_keeps_the_list_cursor_and_the_reading_place(library: Path) -> None:
+    """Wide -> narrow -> wide: the same row is selected and the article shows the same
+    place (reflowed to the new width), as the issue asks of resizes."""
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        reader = await open_long_article(pilot, screen)
+        await pilot.press("tab")  # into the reader
+        target = reader.document.body.index("Paragraph 30 ")
+        reader.scroll_to_offset(target, center=False)
+        await pilot.pause()
+        row = screen.query_one(ArticleList).cursor_row.id
+        for size in ((70, 24), (120, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.2)
+            assert screen.query_one(ArticleList).cursor_row.id == row, size
+            assert reader.top_offset == target, size
+        assert reader.display

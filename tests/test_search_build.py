@@ -198,3 +198,42 @@ def test_primed_stems_are_the_analysers(tmp_path: Path) -> None:
         assert word in whoosh_schema._index_terms
         expected = [t.text for t in whoosh_schema._stemmed(word)]
         assert whoosh_schema.stem_folded(word) == (expected[0] if expected else None)
+
+
+def test_sort_columns_sort_without_index_terms(tmp_path: Path) -> None:
+    """date_sort, title_key and author_sort are sort columns only: sorting still works and
+    they add no terms to the index."""
+    rng = random.Random(5)
+    root = tmp_path / "lib"
+    root.mkdir()
+    authors = ["Dana Okafor", "lu wen", "Émile Zola", None]
+    for i in range(40):
+        lines = [f"Title {rng.randrange(10**6):06d} {i}", ""]
+        author = authors[i % 4]
+        if author:
+            lines += [f"By {author}", ""]
+        lines.append("A common word for every article here.")
+        if i % 3:
+            lines += ["", f"20{10 + i % 14}-{1 + i % 12:02d}-{1 + i % 28:02d}"]
+        (root / f"a{i}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    svc = SearchService(root, tmp_path / "cache")
+    svc.refresh(processes=1)
+    entries = {e.title: e for e in svc.entries()}
+
+    def order(sort: str) -> list[str]:
+        return [h.title for h in svc.search("common", sort=sort, limit=None).hits]
+
+    by_title = order("title")
+    assert len(by_title) == 40 and by_title == sorted(by_title, key=str.casefold)
+    by_date = order("date")
+    dated = [t for t in by_date if entries[t].date is not None]
+    assert len(dated) == 26 and by_date[:26] == dated  # undated last
+    assert dated == sorted(dated, key=lambda t: entries[t].date, reverse=True)
+    by_author = [entries[t].author for t in order("author")]
+    named = [a for a in by_author if a]
+    assert by_author[: len(named)] == named and named == sorted(named, key=str.casefold)
+    reader = svc.store.searcher().reader()
+    indexed = {field for field, _term in reader.all_terms()}
+    assert {"body", "title", "id"} <= indexed
+    assert not indexed & {"date_sort", "title_key", "author_sort"}
+    svc.close()

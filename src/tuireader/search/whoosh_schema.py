@@ -139,6 +139,9 @@ def index_term(token: str) -> str | None:
     return stem_folded(fold_word(token))
 
 
+_ONE_POSITION: dict[int, bytes] = {}  # position -> Positions.encode([position])
+
+
 class StemmedText(fields.TEXT):
     """A stemmed TEXT field that indexes a text without Whoosh's token stream.
 
@@ -172,7 +175,17 @@ class StemmedText(fields.TEXT):
                 found.append(pos)
         boost = self.format.field_boost
         encode = self.format.encode
-        return [(w.encode("utf-8"), len(p), len(p) * boost, encode(p)) for w, p in poses.items()]
+        once = _ONE_POSITION  # most words of a text occur once: their encodings are cached
+        out = []
+        for word, found in poses.items():
+            if len(found) == 1:
+                value = once.get(found[0])
+                if value is None:
+                    value = once[found[0]] = encode(found)
+            else:
+                value = encode(found)
+            out.append((word.encode("utf-8"), len(found), len(found) * boost, value))
+        return out
 
 
 class SortID(fields.ID):

@@ -257,3 +257,26 @@ async def test_resizing_keeps_the_list_cursor_and_the_reading_place(library: Pat
             assert screen.query_one(ArticleList).cursor_row.id == row, size
             assert reader.top_offset == target, size
         assert reader.display
+
+
+async def test_keys_typed_while_a_dialog_opens_go_into_it(library: Path) -> None:
+    """'B' then a note and enter, typed at once: the note lands in the dialog (the letters
+    used to reach the list: 'g' jumped to the top...), and the bookmark is saved with it."""
+    from textual import events
+
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot, count=7)
+        article_list = screen.query_one(ArticleList)
+        await pilot.press("j", "j")
+        row = article_list.cursor_row.id
+        for key, char in [("B", "B"), *((c, c) for c in "good"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))  # one burst
+        store = store_for(library)
+        try:
+            await wait_for(pilot, lambda: any(b.note == "good" for b in store.bookmarks()))
+            assert [b.article_id for b in store.bookmarks() if b.note == "good"] == [row]
+        finally:
+            store.close()
+        assert app.screen is screen and article_list.cursor_row.id == row
+        assert not app.key_hold.holding()

@@ -15,6 +15,7 @@ from tuireader.tui.screens.dialogs import (
     HighlightDialog,
     NotePrompt,
 )
+from tuireader.tui.typeahead import release_held_keys
 from tuireader.tui.widgets.reader_view import ReaderView
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class AnnotatingMixin:
     async def action_bookmark_with_note(self) -> None:
         article = await self._article_for_action()
         if article is None:
+            release_held_keys(self)  # no dialog after all
             return
         note = await self.app.push_screen_wait(
             NotePrompt(f"Bookmark “{article.title[:60]}” with a note")
@@ -82,11 +84,13 @@ class AnnotatingMixin:
     @work(exit_on_error=False, group="annotate")
     async def action_highlight(self) -> None:
         if self.article is None:
+            release_held_keys(self)  # no dialog after all
             self.app.notify("Open an article first", timeout=2)  # type: ignore[attr-defined]
             return
         reader = self.query_one(ReaderView)  # type: ignore[attr-defined]
         span = reader.selection or reader.mouse_selection_offsets() or reader.current_sentence()
         if not span or span[1] <= span[0]:
+            release_held_keys(self)
             self.app.notify("Nothing to highlight here", timeout=2)  # type: ignore[attr-defined]
             return
         article = self.article

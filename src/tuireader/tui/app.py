@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -14,6 +15,7 @@ from tuireader.textsafe import clean_line, clean_text
 from tuireader.tui.bridge import Core, CoreBridge
 from tuireader.tui.keys import KEYS, keymap_from_settings
 from tuireader.tui.main_screen import MainScreen
+from tuireader.tui.typeahead import KeyHold
 
 
 class ReaderApp(App[None]):
@@ -36,6 +38,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.settings = settings
         self._notices = list(notices)  # start-up warnings (e.g. a read-only cache folder)
+        self.key_hold = KeyHold(self)
         self.bridge = CoreBridge(Core(library_root, paths, settings))
         keymap, unknown = keymap_from_settings(settings.keys)
         self._unknown_keys = unknown
@@ -74,6 +77,21 @@ class ReaderApp(App[None]):
             timeout=timeout,
             markup=markup,
         )
+
+    async def on_event(self, event: events.Event) -> None:
+        """Raw keys wait while a dialog is on its way (see typeahead.py)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        hold = self.key_hold
+        if hold.holding():
+            assert hold.keys is not None
+            hold.keys.append(event)
+            return
+        opens = hold.opens_dialog(event.key)
+        await super().on_event(event)
+        if opens:
+            hold.start()
 
     def on_app_focus(self) -> None:
         """Back from another window: pick up files that changed meanwhile."""

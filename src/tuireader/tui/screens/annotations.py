@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
 from tuireader.textsafe import clean_line
+from tuireader.tui.typeahead import release_held_keys
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
         table.add_columns("", "article", "text", "note")
         self._fill("")
         table.focus()
+        self.call_after_refresh(release_held_keys, self)  # keys typed while it opened
 
     def _fill(self, needle: str) -> None:
         table = self.query_one(DataTable)

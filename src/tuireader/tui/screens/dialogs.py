@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from tuireader.tui.listing import ListFilters
+from tuireader.tui.typeahead import release_held_keys
 
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 EXPORT_FORMATS = (
@@ -31,6 +32,9 @@ EXTENSIONS = {"markdown": ".md", "json": ".json", "csv": ".csv", "html": ".html"
 
 class _Dialog(ModalScreen):
     BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "Cancel")]
+
+    def on_mount(self) -> None:  # keys typed while it opened go to its focused field
+        self.call_after_refresh(release_held_keys, self)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tuireader.tui.keys import KEYS, WIDGET_KEYS, binding_id
+from tuireader.tui.typeahead import release_held_keys
 
 SEARCH_SYNTAX = (
     ("words", "all words preferred, ranked (BM25F)"),
@@ -31,6 +32,9 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape,q,question_mark", "dismiss", "Close"),
     ]
+
+    def on_mount(self) -> None:  # keys typed while it opened
+        self.call_after_refresh(release_held_keys, self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):

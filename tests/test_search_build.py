@@ -237,3 +237,43 @@ def test_sort_columns_sort_without_index_terms(tmp_path: Path) -> None:
     assert {"body", "title", "id"} <= indexed
     assert not indexed & {"date_sort", "title_key", "author_sort"}
     svc.close()
+
+
+def test_index_spilling_runs_to_disk_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tiny posting pool (limitmb=1) spills sorted runs to disk and merges them at commit:
+    the leaner pool accounting must give the same index as a pool that never spills."""
+    from whoosh.writing import PostingPool
+
+    from tuireader.search.catalog import to_article
+    from tuireader.search.whoosh_store import WhooshStore
+
+    root = tmp_path / "lib"
+    make_library(root, 700)
+    svc = SearchService(root, tmp_path / "cache")
+    svc.refresh(processes=1, index=False)
+    ids = [e.id for e in svc.entries()]
+    entries, texts = svc.catalog.entries_by_id(ids), svc.catalog.bodies(ids)
+    articles = [to_article(entries[i], texts[i]) for i in ids]
+    small, big = WhooshStore(tmp_path / "small"), WhooshStore(tmp_path / "big")
+    saves = []
+    original_save = PostingPool.save
+
+    def counted_save(pool) -> None:
+        saves.append(len(pool.current))
+        original_save(pool)
+
+    monkeypatch.setattr(PostingPool, "save", counted_save)
+    small.write(add=articles, limitmb=1)
+    spilled = len(saves)
+    big.write(add=articles, limitmb=256)
+    assert spilled >= 2 and len(saves) == spilled  # the small pool spilled, the big one not
+    with small.open().reader() as a, big.open().reader() as b:
+        assert list(a.all_terms()) == list(b.all_terms())
+        for field, text in [("body", b"govern"), ("body", b"cafe"), ("title", b"music")]:
+            assert a.doc_frequency(field, text) == b.doc_frequency(field, text) > 0
+            assert list(a.postings(field, text).all_ids()) == list(
+                b.postings(field, text).all_ids()
+            )
+    svc.close()

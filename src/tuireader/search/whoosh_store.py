@@ -99,7 +99,49 @@ def _patch_add_postings() -> None:
     FieldWriter.add_postings = add_postings  # type: ignore[method-assign]
 
 
+def _pool_add(self, item) -> None:
+    """`PostingPool.add` without its per-posting type assertions (our postings come from our
+    own schema): the same size estimate, so runs spill to disk at the same points."""
+    self.fieldnames.add(item[0])
+    # tuple 48, field name 21 + len, text 26 + 2 * len, docnum 18, weight 16, value 21 + len
+    self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+    if self.currentsize > self.limit:
+        self.save()
+    self.current.append(item)
+
+
+def _add_posting(self, id_, weight, vbytes, length=None) -> None:
+    """`W3PostingsWriter.add_posting` without its five per-posting isinstance assertions."""
+    ids = self._ids
+    if len(ids) >= self._blocklimit:
+        self._write_block()
+        ids = self._ids
+    ids.append(id_)
+    self._weights.append(weight)
+    if weight > self._maxweight:
+        self._maxweight = weight
+    if vbytes:
+        self._values.append(vbytes)
+    if length:
+        minlength = self._minlength
+        if minlength is None or length < minlength:
+            self._minlength = length
+        if length > self._maxlength:
+            self._maxlength = length
+
+
+def _patch_writers() -> None:
+    """Per-posting checks of Whoosh's writer that our own postings never need: these two
+    functions' own code was ~13 % of a single-process index of 2k articles (profile)."""
+    from whoosh.codec.whoosh3 import W3PostingsWriter
+    from whoosh.writing import PostingPool
+
+    PostingPool.add = _pool_add  # type: ignore[method-assign]
+    W3PostingsWriter.add_posting = _add_posting  # type: ignore[method-assign]
+
+
 _patch_add_postings()
+_patch_writers()
 
 
 class IndexDamaged(Exception):

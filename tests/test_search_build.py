@@ -277,3 +277,44 @@ def test_index_spilling_runs_to_disk_finds_the_same(
                 b.postings(field, text).all_ids()
             )
     svc.close()
+
+
+def test_merged_segments_hold_the_same_postings(tmp_path: Path) -> None:
+    """Past MAX_SEGMENTS commits the tiered policy merges the smallest segments (through
+    the cached field lengths and the leaner posting pool): the merged index holds exactly
+    the postings of an index written in one commit."""
+    from tuireader.search.catalog import to_article
+    from tuireader.search.whoosh_store import MAX_SEGMENTS, WhooshStore
+
+    root = tmp_path / "lib"
+    make_library(root, 200)
+    svc = SearchService(root, tmp_path / "cache")
+    svc.refresh(processes=1, index=False)
+    ids = [e.id for e in svc.entries()]
+    entries, texts = svc.catalog.entries_by_id(ids), svc.catalog.bodies(ids)
+    articles = [to_article(entries[i], texts[i]) for i in ids]
+    merged, single = WhooshStore(tmp_path / "merged"), WhooshStore(tmp_path / "single")
+    for start in range(0, 200, 10):  # 20 commits
+        merged.write(add=articles[start : start + 10])
+    single.write(add=articles)
+
+    def postings(store: WhooshStore) -> dict:
+        with store.open().searcher() as searcher:
+            reader = searcher.reader()
+            out = {}
+            for field, text in reader.all_terms():
+                matcher = reader.postings(field, text)
+                found = []
+                while matcher.is_active():
+                    found.append((reader.stored_fields(matcher.id())["id"], matcher.weight()))
+                    matcher.next()
+                info = reader.term_info(field, text)  # block stats: from the field lengths
+                out[field, text] = (sorted(found), info.min_length(), info.max_length())
+            return out
+
+    with merged.open().reader() as reader:
+        segments = len(reader.leaf_readers())
+    assert 1 < segments <= MAX_SEGMENTS  # merges happened
+    assert postings(merged) == postings(single)
+    assert merged.doc_count() == single.doc_count() == 200
+    svc.close()

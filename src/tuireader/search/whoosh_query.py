@@ -42,7 +42,7 @@ def _and_not_find_first(self) -> None:
         self._find_next()
 
 
-AndNotMatcher._find_first = _and_not_find_first  # whoosh-reloaded 2.7.5 is pinned
+AndNotMatcher._find_first = _and_not_find_first  # tested against whoosh-reloaded 2.7.x
 
 
 class QueryError(ValueError):

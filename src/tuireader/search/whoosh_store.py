@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import whoosh
 from whoosh import index
 
 from tuireader.articles.model import Article
@@ -141,7 +142,8 @@ def _patch_writers() -> None:
 
 
 _patch_add_postings()
-_patch_writers()
+if whoosh.__version__ == (2, 7, 5):  # rewritten copies of its code: only the version we read
+    _patch_writers()
 
 
 class IndexDamaged(Exception):

@@ -280,3 +280,30 @@ async def test_keys_typed_while_a_dialog_opens_go_into_it(library: Path) -> None
             store.close()
         assert app.screen is screen and article_list.cursor_row.id == row
         assert not app.key_hold.holding()
+
+
+async def test_a_hold_is_released_once_and_a_new_hold_is_its_own(library: Path) -> None:
+    """A dialog, its action and the safety timer may all release one hold: only the first
+    counts, so a held key that opens the next dialog keeps its own hold until that dialog
+    has focus (a second release used to let the note's letters through to the list)."""
+    from textual import events
+
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot, count=7)
+        row = screen.query_one(ArticleList).cursor_row.id
+        hold = app.key_hold
+        hold.start()
+        assert hold.keys is not None
+        hold.keys.append(events.Key("B", "B"))  # held: it opens the note dialog when replayed
+        hold.release()
+        hold.release()  # e.g. the timer as well
+        for key, char in [*((c, c) for c in "ok"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        store = store_for(library)
+        try:
+            await wait_for(pilot, lambda: any(b.note == "ok" for b in store.bookmarks()))
+            assert [b.article_id for b in store.bookmarks()] == [row]
+        finally:
+            store.close()
+        await wait_for(pilot, lambda: app.screen is screen and not hold.holding())

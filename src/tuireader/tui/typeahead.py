@@ -28,6 +28,7 @@ class KeyHold:
         self.app = app
         self.keys: list[events.Key] | None = None
         self._timer: Timer | None = None
+        self._releasing = False
 
     def holding(self) -> bool:
         return self.keys is not None
@@ -41,18 +42,23 @@ class KeyHold:
 
     def start(self) -> None:
         self.keys = []
+        self._releasing = False
         self._timer = self.app.set_timer(HOLD_LIMIT, self.release)
 
     def release(self) -> None:
-        """Dispatch the held keys on the app's own message loop, in order."""
-        if self.keys is not None:
-            self.app.call_later(self._dispatch)
-
-    async def _dispatch(self) -> None:
-        held, self.keys = self.keys or [], None
+        """Dispatch the held keys on the app's own message loop, in order (once per hold:
+        the dialog, the action and the timer may all ask)."""
+        if self.keys is None or self._releasing:
+            return
+        self._releasing = True
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self.app.call_later(self._dispatch)
+
+    async def _dispatch(self) -> None:
+        held, self.keys = self.keys or [], None  # keys typed until now are in `held`
+        self._releasing = False
         for key in held:  # a held key may open a dialog too: the rest then waits again
             await self.app.on_event(key)
 

@@ -12,9 +12,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 from tuireader.annotations.models import COLORS, AnnotationError
+from tuireader.sqlite_read_only import ReadOnlyConnection, open_read_only, unwritable_reason
 
 APPLICATION_ID = 0x54524E31  # "TRN1": marks the file as a tuireader annotation store
 BUSY_TIMEOUT_S = 30.0
@@ -90,7 +90,7 @@ def connect(db_path: Path, *, allow_read_only: bool = False) -> sqlite3.Connecti
     database is waited for up front instead of failing half way. `check_same_thread` is off:
     the store serialises calls with its own lock, and the TUI may open it on one thread and
     use it on another. With `allow_read_only`, a store the user may read but not write (a
-    read-only folder or file system) opens read-only instead of failing: see `is_read_only`.
+    read-only folder or file system) opens read-only instead of failing: see `read_only_reason`.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +105,7 @@ def connect(db_path: Path, *, allow_read_only: bool = False) -> sqlite3.Connecti
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        reason = _cannot_write(exc)
+        reason = unwritable_reason(exc)
         if allow_read_only and reason and db_path.is_file():
             return _connect_read_only(db_path, reason)
         raise AnnotationError(f"cannot open annotation database {db_path}: {exc}") from exc
@@ -115,61 +115,28 @@ def connect(db_path: Path, *, allow_read_only: bool = False) -> sqlite3.Connecti
     return conn
 
 
-class ReadOnlyConnection(sqlite3.Connection):
-    """A store opened for reading only; `reason` says why it could not be opened to write."""
-
-    reason = "it is read-only"
-
-
 def read_only_reason(conn: sqlite3.Connection) -> str | None:
     return conn.reason if isinstance(conn, ReadOnlyConnection) else None
 
 
-def _cannot_write(exc: sqlite3.DatabaseError) -> str | None:
-    """Why opening for writing failed, when reading may still work."""
-    message = str(exc).lower()
-    if "readonly" in message or "read-only" in message or "unable to open" in message:
-        return "its folder or file is read-only"
-    if "disk i/o" in message or "full" in message:
-        return "the disk is full (or failing)"
-    return None
-
-
 def _connect_read_only(db_path: Path, reason: str) -> sqlite3.Connection:
-    """Read a store that cannot be written. A WAL database needs its `-shm` file, which a
-    read-only folder (or a full disk) cannot hold once the last writer has closed: then open
-    it as immutable (nobody else can be writing to it either)."""
-    uri = f"file:{quote(str(db_path.resolve()))}?mode=ro"
-    for suffix in ("", "&immutable=1"):
-        conn = sqlite3.connect(
-            uri + suffix,
-            uri=True,
-            factory=ReadOnlyConnection,
-            timeout=BUSY_TIMEOUT_S,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        try:
-            conn.reason = reason
-            conn.execute("PRAGMA query_only = ON")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            if suffix:
-                raise AnnotationError(f"cannot open annotation database {db_path}: {exc}") from exc
-            continue
-        try:
-            _check_version(conn, version)
-            if version != SCHEMA_VERSION:
-                raise AnnotationError(
-                    f"cannot open annotation database {db_path}: it needs upgrading, but "
-                    "it is read-only (make its folder writable and try again)"
-                )
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-    raise AssertionError("unreachable")
+    """Read a store that cannot be written, if its schema is this version's."""
+    try:
+        conn = open_read_only(db_path, reason, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.DatabaseError as exc:
+        raise AnnotationError(f"cannot open annotation database {db_path}: {exc}") from exc
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        _check_version(conn, version)
+        if version != SCHEMA_VERSION:
+            raise AnnotationError(
+                f"cannot open annotation database {db_path}: it needs upgrading, but "
+                "it is read-only (make its folder writable and try again)"
+            )
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from tuireader.articles.model import Article
 from tuireader.search.models import CatalogEntry, Filters
 from tuireader.search.spelling import closest, text_words
+from tuireader.sqlite_read_only import open_read_only, unwritable_reason
 
 # 3: the vocabulary's words come from whoosh_schema's tokeniser and fold_word (marks kept in
 # words, accents folded alike in NFC and NFD): an older catalog is discarded and re-parsed.
@@ -133,14 +133,6 @@ def _entry(row: Sequence) -> CatalogEntry:
     )
 
 
-def _unwritable(exc: sqlite3.DatabaseError) -> bool:
-    """The catalog cannot be written now (it may still be read)."""
-    message = str(exc).lower()
-    return any(
-        key in message for key in ("readonly", "read-only", "disk i/o", "full", "unable to open")
-    )
-
-
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
     """The catalog file is unusable (start it again), rather than unwritable for now."""
     message = str(exc).lower()
@@ -158,7 +150,7 @@ class Catalog:
         try:
             self.db = self._connect()
         except sqlite3.DatabaseError as exc:
-            if _unwritable(exc):  # a full disk or read-only file: read what is there
+            if unwritable_reason(exc):  # a full disk or read-only file: read what is there
                 self.db = self._connect_read_only(exc)
             elif _damaged(exc):
                 self._discard()
@@ -185,27 +177,23 @@ class Catalog:
         return db
 
     def _connect_read_only(self, cause: sqlite3.DatabaseError) -> sqlite3.Connection:
-        """The catalog as it is, for reading, when it cannot be opened to write. Without
-        its `-shm` file (which a full disk cannot hold) WAL needs the immutable mode."""
+        """The catalog as it is, for reading, when it cannot be opened to write (only if
+        it is this version's: an older one is useless to read)."""
         if not self.path.is_file():
             raise cause
-        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-        for suffix in ("", "&immutable=1"):
-            db = sqlite3.connect(
-                uri + suffix, uri=True, timeout=30, check_same_thread=False, isolation_level=None
-            )
-            try:
-                db.execute("PRAGMA query_only=ON")
-                row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            except sqlite3.DatabaseError:
-                db.close()
-                continue
-            if row is None or row[0] != SCHEMA_VERSION:
-                db.close()
-                break
-            self.read_only_error = str(cause)
-            return db
-        raise cause
+        try:
+            db = open_read_only(self.path, str(cause), timeout=30)
+        except sqlite3.DatabaseError:
+            raise cause from None
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        if row is None or row[0] != SCHEMA_VERSION:
+            db.close()
+            raise cause
+        self.read_only_error = str(cause)
+        return db
 
     def _discard(self) -> None:
         for suffix in ("", "-wal", "-shm"):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tuireader.config import AppPaths
 
-_DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})  # errnos of a full disk
 # files of the cache that are rewritten in place; everything else is written new
 _REWRITTEN = ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "writer.lock")
 
@@ -39,7 +39,7 @@ def write_problem(library_cache: Path) -> str | None:
             if path.exists():
                 os.close(os.open(path, os.O_RDWR))
     except OSError as exc:
-        if exc.errno in _DISK_FULL:
+        if exc.errno in DISK_FULL:
             return None
         return exc.strerror or str(exc)
     return None

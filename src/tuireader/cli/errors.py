@@ -10,9 +10,9 @@ from __future__ import annotations
 import errno
 import sqlite3
 
+from tuireader.cache_fallback import DISK_FULL
 from tuireader.cli.output import visible
 
-_DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 _NO_PERMISSION = {errno.EACCES, errno.EPERM}
 _SQLITE_HINTS = (
     ("full", "the disk is full"),
@@ -29,7 +29,7 @@ _SQLITE_HINTS = (
 def describe_os_error(exc: OSError) -> str:
     """`cannot write PATH: the disk is full` and the like."""
     where = f" {visible(str(exc.filename))}" if exc.filename else ""
-    if exc.errno in _DISK_FULL:
+    if exc.errno in DISK_FULL:
         return f"cannot write{where}: the disk is full (or the file too large)"
     if exc.errno == errno.EROFS:
         return f"cannot write{where}: read-only file system"

@@ -79,7 +79,7 @@ class ReaderApp(App[None]):
         )
 
     async def on_event(self, event: events.Event) -> None:
-        """Raw keys wait while a dialog is on its way (see typeahead.py)."""
+        """Raw keys wait while focus is on its way (see typeahead.py)."""
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
@@ -88,10 +88,10 @@ class ReaderApp(App[None]):
             assert hold.keys is not None
             hold.keys.append(event)
             return
-        opens = hold.opens_dialog(event.key)
+        limit = hold.hold_after(event.key)
         await super().on_event(event)
-        if opens:
-            hold.start()
+        if limit is not None:
+            hold.start(limit)
 
     def on_app_focus(self) -> None:
         """Back from another window: pick up files that changed meanwhile."""

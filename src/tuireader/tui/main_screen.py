@@ -29,6 +29,7 @@ from tuireader.tui.keys import app_bindings, footer_ranks
 from tuireader.tui.listing import ListFilters, RowMaker, browse, next_sort
 from tuireader.tui.reading import ReadingMixin
 from tuireader.tui.search_bar import SearchBar, SuggestionLine
+from tuireader.tui.typeahead import release_held_keys
 from tuireader.tui.widgets.article_list import ArticleList, ListRow
 from tuireader.tui.widgets.key_footer import KeyFooter
 from tuireader.tui.widgets.reader_view import ReaderView
@@ -288,19 +289,16 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
     async def _search_hand_off(self, event: SearchBar.HandOff) -> None:
         """Enter shows this query's results with the first selected; escape goes back to the
         list; tab (and enter when nothing was found) accepts a did-you-mean. Then the keys
-        typed meanwhile go on to whatever has focus (see SearchBar)."""
-        bar = self.query_one(SearchBar)
+        typed meanwhile go on to whatever has focus (see typeahead.py)."""
         try:
             if event.kind == "submit":
                 await self._submit_search()
-            elif event.kind == "tab" and bar.suggestion_visible:
+            elif event.kind == "tab" and self.query_one(SearchBar).suggestion_visible:
                 self._accept_suggestion()
             else:
                 self.set_focus(self.query_one(ArticleList))
         finally:
-            target = self.focused or self
-            for key in bar.release():
-                target.post_message(key)
+            release_held_keys(self)
 
     async def _submit_search(self) -> None:
         if self._debounce is not None:

@@ -1,10 +1,12 @@
-"""Keys typed while a dialog is on its way wait for it (`B` then a note, typed at once).
+"""Keys typed while focus is on its way somewhere wait for it, then follow in order.
 
-Textual routes each key to the focused widget as it arrives. A key whose action opens a
-dialog does so only after its worker has loaded what the dialog shows, so the keys typed
-right after it went to the list ("e⏎" opened an article instead of exporting). The app holds
-the keys that follow such a key until the dialog has focus (or the action ends without one,
-or HOLD_LIMIT passes), then dispatches them in order.
+Textual routes each key to the focused widget as it arrives, before earlier keys are handled.
+A key whose action opens a dialog does so only after its worker has loaded what the dialog
+shows, so the keys typed right after it went to the list ("B" + a note typed at once sent the
+note to the list). Enter in the search bar moves to the results only once they are listed, so
+"tram⏎⏎" sent the second enter to the bar again and "tram⏎j" typed "j" into the query. The app
+holds the keys that follow such a key until focus has moved (the dialog has focus, the
+screen has handed off, or the action ended without a dialog), or a time limit passes.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from textual.app import App
 from textual.timer import Timer
 from textual.widgets import Input
 
+from tuireader.tui.search_bar import SearchBar
+
 # the main screen's actions that open a dialog (see annotating.py and main_screen.py)
 DIALOG_ACTIONS = frozenset(
     {"bookmark_with_note", "highlight", "annotations", "export", "filters", "help"}
 )
-HOLD_LIMIT = 1.0  # seconds: never hold keys longer than this
+DIALOG_HOLD = 1.0  # seconds: never hold keys longer than this for a dialog
+SEARCH_HOLD = 5.0  # ... or for a search (a heavy query in a big library takes a while)
 
 
 class KeyHold:
@@ -33,17 +38,22 @@ class KeyHold:
     def holding(self) -> bool:
         return self.keys is not None
 
-    def opens_dialog(self, key: str) -> bool:
-        """Whether `key`, pressed now, runs one of the dialog actions (as remapped)."""
-        if isinstance(self.app.focused, Input):
-            return False
+    def hold_after(self, key: str) -> float | None:
+        """How long to hold the keys after `key`, pressed now (None: not at all): the
+        search bar's hand-off keys, and the keys of the dialog actions (as remapped)."""
+        focused = self.app.focused
+        if isinstance(focused, SearchBar):
+            return SEARCH_HOLD if key in SearchBar.HAND_OFF_KEYS else None
+        if isinstance(focused, Input):
+            return None
         active = self.app.active_bindings.get(key)
-        return active is not None and active.binding.action in DIALOG_ACTIONS
+        opens = active is not None and active.binding.action in DIALOG_ACTIONS
+        return DIALOG_HOLD if opens else None
 
-    def start(self) -> None:
+    def start(self, limit: float = DIALOG_HOLD) -> None:
         self.keys = []
         self._releasing = False
-        self._timer = self.app.set_timer(HOLD_LIMIT, self.release)
+        self._timer = self.app.set_timer(limit, self.release)
 
     def release(self) -> None:
         """Dispatch the held keys on the app's own message loop, in order (once per hold:
@@ -64,7 +74,8 @@ class KeyHold:
 
 
 def release_held_keys(node: object) -> None:
-    """Called by a dialog once it has focus, or by an action that opens none after all."""
+    """Called once focus has moved: by a dialog that has it, by an action that opens none
+    after all, by the screen when the search bar has handed off."""
     hold = getattr(getattr(node, "app", None), "key_hold", None)
     if isinstance(hold, KeyHold):
         hold.release()

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from test_search_service import BREAD, FERRY, TRAM, write
+from tuireader.config import AppPaths
+from tuireader.search import SearchService
 
 
 def run(lib: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -119,3 +121,44 @@ def test_estimated_totals_are_said_as_such(
     _print_results(SearchResults("year", total, [], total_is_estimate=estimate))
     err = capsys.readouterr().err
     assert err.startswith(said)
+
+
+def holding_the_writer_lock(lib: Path) -> SearchService:
+    """Play the other process: the writer lock held and no index built yet."""
+    svc = SearchService(lib, AppPaths.from_environment().library_cache(lib))
+    assert svc.lock.acquire()
+    return svc
+
+
+def test_search_beside_a_first_build_waits_for_its_first_batch(lib: Path) -> None:
+    svc = holding_the_writer_lock(lib)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tuireader", "--library", str(lib), "search", "--json", "ferry"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    try:
+        assert proc.stderr.readline().startswith("waiting for another tuireader process")
+        assert proc.poll() is None  # still waiting, not failed
+        svc.refresh()  # the other process commits (and lets go of the lock)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    data = json.loads(out)
+    assert data["total"] == 2 and "error" not in data
+
+
+def test_search_with_no_index_after_the_wait_says_why(lib: Path) -> None:
+    svc = holding_the_writer_lock(lib)
+    try:
+        result = run(lib, "search", "--json", "--wait", "0.3", "ferry")
+        listed = run(lib, "search", "--json", "--wait", "0.3")  # the list needs no index
+    finally:
+        svc.lock.release()
+    assert result.returncode == 3, result.stderr
+    assert "not built yet" in result.stderr and "another tuireader process" in result.stderr
+    assert json.loads(result.stdout)["unavailable"] is True
+    assert listed.returncode == 1 and "waiting" not in listed.stderr

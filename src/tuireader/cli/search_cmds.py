@@ -26,6 +26,7 @@ from tuireader.wording import counted
 
 EXIT_NO_HITS = 1
 EXIT_BAD_QUERY = 2
+EXIT_NO_INDEX = 3
 _PHASES = {"scan": "Scanning", "parse": "Reading files", "index": "Indexing"}
 
 
@@ -144,6 +145,14 @@ def _print_results(results: SearchResults) -> None:
 @click.option("--tag", help="Only articles with this tag.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="While another process builds the first index, wait this long for its first batch.",
+)
 @pass_app
 def search_cmd(
     app: AppContext,
@@ -154,23 +163,24 @@ def search_cmd(
     tag: str | None,
     fmt: str | None,
     as_json: bool,
+    wait: float,
 ) -> None:
     """Search the library (indexing what changed first).
 
     QUERY: words, "phrases", AND/OR/NOT, -word, title: author: tag: format:, date:2023,
     date:2023-03, date:[2023-01-01 to 2023-06-30], wild*, fuzzy~.
-    Exit status: 0 when something was found, 1 when nothing was, 2 for an unusable query.
+    Exit status: 0 when something was found, 1 when nothing was, 2 for an unusable query,
+    3 when there is no index to search yet (another process is still building it).
     """
     svc = service(app)
-    if svc.stale():
-        if sys.stderr.isatty():
-            with progress_bar(Console(stderr=True, markup=False, emoji=False)) as report:
-                summary = svc.refresh(progress=report)
-        else:
-            summary = svc.refresh()
-        if summary.busy:
-            click.echo("note: another process is indexing; results may be incomplete", err=True)
     text = " ".join(query)
+    busy = _catch_up(svc)
+    if busy and text.strip() and wait > 0 and not svc.searchable():
+        click.echo("waiting for another tuireader process to index the library…", err=True)
+        svc.wait_for_index(wait)
+        busy = _catch_up(svc)  # the other process may have stopped: finish the work here
+    if busy:
+        click.echo("note: another process is indexing; results may be incomplete", err=True)
     filters = Filters(author=author, tag=tag, format=fmt)
     results = svc.search(text, limit=limit, sort=sort, filters=filters if filters.active else None)
     if as_json:
@@ -180,10 +190,21 @@ def search_cmd(
     if results.suggestion:
         click.echo(f"Did you mean: {clean_line(results.suggestion)}", err=True)
     if results.error:
-        click.echo(f"tuireader: {visible(results.error)}", err=True)
-        sys.exit(EXIT_BAD_QUERY)
+        still = "; another tuireader process is building it: try again shortly" if busy else ""
+        click.echo(f"tuireader: {visible(results.error)}{still}", err=True)
+        sys.exit(EXIT_NO_INDEX if results.unavailable else EXIT_BAD_QUERY)
     if results.total == 0:
         sys.exit(EXIT_NO_HITS)
+
+
+def _catch_up(svc: SearchService) -> bool:
+    """Index what changed before searching; True when another process is writing instead."""
+    if not svc.stale():
+        return False
+    if sys.stderr.isatty():
+        with progress_bar(Console(stderr=True, markup=False, emoji=False)) as report:
+            return svc.refresh(progress=report).busy
+    return svc.refresh().busy
 
 
 def register(group: click.Group) -> None:

@@ -111,6 +111,8 @@ class SearchResults:
     # `total` was scaled from part of a big index (counting every match of a common word
     # costs more than the search): show it as "about N"
     total_is_estimate: bool = False
+    # the query was fine but there is no usable index yet (being built, or being rebuilt)
+    unavailable: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -125,6 +127,8 @@ class SearchResults:
             data["partial"] = True
         if self.total_is_estimate:
             data["total_is_estimate"] = True
+        if self.unavailable:
+            data["unavailable"] = True
         return data
 
 

@@ -8,6 +8,7 @@ Not thread-safe for concurrent calls: use it from one thread (the TUI's core thr
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,6 +94,27 @@ class SearchService:
     def indexing_elsewhere(self) -> bool:
         """Another process is writing the catalog/index right now."""
         return self.lock.held_elsewhere()
+
+    def searchable(self) -> bool:
+        """Whether the index holds anything to search (a damaged one counts: searching it
+        reports the damage)."""
+        try:
+            searcher = self.store.searcher()
+        except (IndexDamaged, *DAMAGE):
+            return True
+        return searcher is not None and searcher.doc_count() > 0
+
+    def wait_for_index(self, timeout: float, *, poll: float = 0.2) -> bool:
+        """While another process builds the first index, wait until its first batch is
+        committed (or it stops, or `timeout` seconds pass): a search started beside a first
+        build should answer from what is indexed, not fail. True when there is something
+        to search."""
+        deadline = time.monotonic() + timeout
+        while not self.searchable():
+            if not self.indexing_elsewhere() or time.monotonic() >= deadline:
+                return self.searchable()
+            time.sleep(poll)
+        return True
 
     def refresh(
         self,
@@ -204,7 +226,12 @@ class SearchService:
             searcher = self.store.searcher()
             if searcher is None:
                 return SearchResults(
-                    query, 0, [], error="the search index is not built yet", partial=True
+                    query,
+                    0,
+                    [],
+                    error="the search index is not built yet",
+                    partial=True,
+                    unavailable=True,
                 )
             found, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
             total = found.total
@@ -213,7 +240,12 @@ class SearchService:
             self.store.close()
             self._damaged = True
             return SearchResults(
-                query, 0, [], error=f"the search index needs rebuilding ({exc})", partial=True
+                query,
+                0,
+                [],
+                error=f"the search index needs rebuilding ({exc})",
+                partial=True,
+                unavailable=True,
             )
         hits = self._hits(raw, whoosh_query.match_plan(parsed))
         return SearchResults(

@@ -105,3 +105,29 @@ def test_kill_9_during_the_first_batch_and_a_damaged_index_are_repaired(tmp_path
     summary = svc.refresh()
     assert summary.rebuilt and svc.store.doc_count() == 1200
     assert svc.search("harbour").total > 0
+
+
+def test_a_rebuild_elsewhere_is_not_taken_for_damage(tmp_path: Path) -> None:
+    """A reader that meets a half-wiped index while another process holds the writer lock
+    says it is being rebuilt and does not plan a rebuild of its own; without a writer it is
+    damage, and the reader's next refresh rebuilds."""
+    lib = make_library(tmp_path / "lib", 50)
+    cache = AppPaths.from_environment().library_cache(lib)
+    writer = SearchService(lib, cache)
+    writer.refresh()
+    writer.close()
+    for path in (cache / "index").iterdir():
+        if path.is_file() and not path.name.endswith(".lock"):
+            path.write_bytes(b"")
+    reader = SearchService(lib, cache)
+    assert writer.lock.acquire()
+    try:
+        results = reader.search("harbour")
+        assert results.unavailable and "being rebuilt by another" in (results.error or "")
+        assert not reader.stale()  # nothing for this process to do
+    finally:
+        writer.lock.release()
+    results = reader.search("harbour")
+    assert results.unavailable and "needs rebuilding" in (results.error or "")
+    assert reader.stale() and reader.refresh().rebuilt
+    assert reader.search("harbour").total > 0

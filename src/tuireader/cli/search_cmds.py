@@ -175,14 +175,20 @@ def search_cmd(
     svc = service(app)
     text = " ".join(query)
     busy = _catch_up(svc)
-    if busy and text.strip() and wait > 0 and not svc.searchable():
+    filters = Filters(author=author, tag=tag, format=fmt)
+
+    def run_search() -> SearchResults:
+        return svc.search(text, limit=limit, sort=sort, filters=filters if filters.active else None)
+
+    results = run_search()
+    if results.unavailable and wait > 0 and svc.indexing_elsewhere():
+        # a first build or a rebuild elsewhere: answer from its first batch rather than fail
         click.echo("waiting for another tuireader process to index the library…", err=True)
         svc.wait_for_index(wait)
         busy = _catch_up(svc)  # the other process may have stopped: finish the work here
+        results = run_search()
     if busy:
         click.echo("note: another process is indexing; results may be incomplete", err=True)
-    filters = Filters(author=author, tag=tag, format=fmt)
-    results = svc.search(text, limit=limit, sort=sort, filters=filters if filters.active else None)
     if as_json:
         echo_json(results.to_dict())
     elif not results.error:
@@ -190,8 +196,7 @@ def search_cmd(
     if results.suggestion:
         click.echo(f"Did you mean: {clean_line(results.suggestion)}", err=True)
     if results.error:
-        still = "; another tuireader process is building it: try again shortly" if busy else ""
-        click.echo(f"tuireader: {visible(results.error)}{still}", err=True)
+        click.echo(f"tuireader: {visible(results.error)}", err=True)
         sys.exit(EXIT_NO_INDEX if results.unavailable else EXIT_BAD_QUERY)
     if results.total == 0:
         sys.exit(EXIT_NO_HITS)

@@ -229,7 +229,12 @@ class SearchService:
                     query,
                     0,
                     [],
-                    error="the search index is not built yet",
+                    error="the search index is not built yet"
+                    + (
+                        ": another tuireader process is building it; try again shortly"
+                        if self.indexing_elsewhere()
+                        else ""
+                    ),
                     partial=True,
                     unavailable=True,
                 )
@@ -238,12 +243,16 @@ class SearchService:
             suggestion = self._suggest(query) if total < SUGGEST_BELOW else None
         except (IndexDamaged, *DAMAGE) as exc:
             self.store.close()
-            self._damaged = True
+            if self.indexing_elsewhere():  # most likely its rebuild, not damage: leave it be
+                reason = "the search index is being rebuilt by another tuireader process"
+            else:
+                self._damaged = True
+                reason = f"the search index needs rebuilding ({exc})"
             return SearchResults(
                 query,
                 0,
                 [],
-                error=f"the search index needs rebuilding ({exc})",
+                error=reason,
                 partial=True,
                 unavailable=True,
             )

@@ -92,7 +92,8 @@ def test_kill_9_during_the_first_batch_and_a_damaged_index_are_repaired(tmp_path
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     svc = SearchService(lib, cache)
-    svc.refresh()
+    wait_until_free(svc)  # the killed writer's forked worker may take a moment to die
+    assert not svc.refresh().busy
     assert svc.store.doc_count() == 1200 and not svc.stale()
     # damage: truncate every index file; the next refresh notices and rebuilds
     svc.close()

@@ -206,7 +206,7 @@ async def main():
             await pilot.pause(0.05)
         rows = app.screen.query_one(ArticleList).row_count
         await pilot.press("b")
-        for _ in range(100):
+        for _ in range(400):
             if any("read-only" in m for m in seen[len(notices):]):
                 break
             await pilot.pause(0.05)

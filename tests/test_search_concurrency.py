@@ -51,6 +51,9 @@ def test_reader_works_while_writer_indexes_and_kill_9_is_repaired(tmp_path: Path
     proc = start_indexer(lib)
     try:
         event = wait_for(proc, "index", 500)  # the first batch (500) is committed
+        # stopped mid-build (still holding the lock): a loaded machine could otherwise let it
+        # finish before the checks below that need it running
+        os.kill(proc.pid, signal.SIGSTOP)
         assert event["total"] == N
         # the catalog is complete before the index is: the list works at once
         assert len(svc.entries()) == N

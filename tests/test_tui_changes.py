@@ -49,7 +49,10 @@ async def test_open_article_edited_on_disk_is_reloaded(library: Path) -> None:
         await pilot.press("r")
         await wait_for(pilot, lambda: "cobblestones" in screen.article.body)
         reader = screen.query_one(ReaderView)
-        assert reader.document is not None and "cobblestones" in reader.document.body
+        # the reading pane gets the new text a moment after the screen does
+        await wait_for(
+            pilot, lambda: reader.document is not None and "cobblestones" in reader.document.body
+        )
 
 
 async def test_highlight_follows_a_moved_file(library: Path, tmp_path: Path) -> None:

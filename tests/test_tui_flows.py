@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from tui_helpers import make_app, wait_for
+from tui_helpers import make_app, wait_for, wait_until_listed
 from tuireader.annotations import AnnotationStore
 from tuireader.config import AppPaths
 from tuireader.tui.main_screen import MainScreen
@@ -24,17 +25,8 @@ def screen_of(app) -> MainScreen:
 async def ready(pilot, count: int = 6) -> MainScreen:
     """Wait until the library is indexed and listed: every entry loaded, not just the first
     page (which shows before the entries load, and may already hold every row)."""
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-    screen = pilot.app.screen
-    await wait_for(
-        pilot,
-        lambda: (
-            screen.query_one(ArticleList).row_count == count
-            and len(screen.entries) == count
-            and not screen.index_status
-        ),
-    )
-    return screen
+    await wait_until_listed(pilot, count)
+    return pilot.app.screen
 
 
 def status_text(screen: MainScreen) -> str:
@@ -89,9 +81,12 @@ async def test_typing_q_in_the_search_bar_does_not_quit(library: Path) -> None:
         assert screen.query_one("#search").value == "q"
         assert app.is_running
         await pilot.press("escape")
-        assert screen.query_one(ArticleList).has_focus
+        await wait_for(pilot, lambda: screen.query_one(ArticleList).has_focus)
         await pilot.press("q")
-        await pilot.pause()
+        for _ in range(200):  # not wait_for: the pilot cannot pause an app that has exited
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
         assert not app.is_running
 
 

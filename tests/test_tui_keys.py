@@ -4,6 +4,7 @@ bookmarks, read state, copy, editor, browser, command palette, theme."""
 from __future__ import annotations
 
 import sys
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -34,8 +35,18 @@ def library(tmp_path: Path) -> Path:
 
 async def open_long_article(pilot, screen) -> ReaderView:
     await pilot.press("slash", *"estuary boathouse", "enter", "enter")
-    await wait_for(pilot, lambda: screen.article is not None and screen.article.title == LONG_TITLE)
-    return screen.query_one(ReaderView)
+    reader = screen.query_one(ReaderView)
+    # the screen has the article a moment before the reading pane shows it
+    await wait_for(
+        pilot,
+        lambda: (
+            screen.article is not None
+            and screen.article.title == LONG_TITLE
+            and reader.document is not None
+            and reader.document.article_id == screen.article.id
+        ),
+    )
+    return reader
 
 
 async def test_reading_position_is_remembered_across_restarts(library: Path) -> None:
@@ -51,7 +62,6 @@ async def test_reading_position_is_remembered_across_restarts(library: Path) -> 
         await pilot.press("ctrl+d")
         assert reader.top_offset == left_at
         await wait_for(pilot, lambda: f"{reader.percent_read}% read" in _status(screen))
-        await pilot.pause(0.3)  # the position is saved by a worker
 
     app = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -64,6 +74,23 @@ async def test_reading_position_is_remembered_across_restarts(library: Path) -> 
         await wait_for(pilot, lambda: screen.article is not None)
         reader = screen.query_one(ReaderView)
         await wait_for(pilot, lambda: reader.top_offset == left_at)
+
+
+async def test_a_scroll_just_before_quitting_is_remembered(library: Path) -> None:
+    """`q` right after a scroll, while the core thread is busy: quitting cancels the save's
+    worker and drops queued core calls, yet the position is saved on the way out."""
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        reader = await open_long_article(pilot, screen)
+        article_id = screen.article.id
+        await wait_for(pilot, lambda: reader.has_focus)
+        app.bridge._executor.submit(time.sleep, 1.0)  # the core thread is busy for a second
+        await pilot.press("ctrl+d", "ctrl+d", "q")
+        left_at = reader.top_offset
+        assert left_at > 0
+    state = store_for(library).reading_state(article_id)
+    assert state is not None and state.position == left_at
 
 
 def _status(screen) -> str:
@@ -228,13 +255,19 @@ async def test_keys_typed_right_after_enter_go_to_the_results(library: Path) -> 
         assert screen.query_one(SearchBar).value == "estuary"
         burst(app, [("slash", "/"), *((c, c) for c in "walk tide"), ("enter", "\r"), ("j", "j")])
         article_list = screen.query_one(ArticleList)
-        await wait_for(pilot, lambda: screen.shown_query == "walk tide")
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.shown_query == "walk tide"
+                and article_list.has_focus
+                and article_list.cursor_index == min(1, len(screen.shown) - 1)
+                and not app.key_hold.holding()
+            ),
+        )
         assert screen.query_one(SearchBar).value == "walk tide"
-        assert article_list.has_focus and article_list.cursor_index == min(1, len(screen.shown) - 1)
         burst(app, [("slash", "/"), ("x", "x"), ("escape", None), ("k", "k")])
-        await wait_for(pilot, lambda: article_list.has_focus)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: article_list.has_focus and not app.key_hold.holding())
+        await pilot.pause(0.3)  # time for a wrongly routed 'k' to show
         assert screen.query_one(SearchBar).value.endswith("x")
         assert "k" not in screen.query_one(SearchBar).value
 

@@ -67,15 +67,16 @@ async def test_a_running_toast_follows_the_screens(library: Path) -> None:
         await wait_for(pilot, lambda: style_of(app, "Before") is not None)
         undimmed = style_of(app, "Before")
         await open_dialog(pilot, "e", "ExportDialog")
-        await pilot.pause(0.2)
-        assert style_of(app, "Before") == undimmed  # shown over the dialog, at full colour
+        # shown over the dialog, at full colour
+        await wait_for(pilot, lambda: style_of(app, "Before") == undimmed)
         app.notify("During", timeout=30)
         await wait_for(pilot, lambda: style_of(app, "During") == undimmed)
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen")
-        await pilot.pause(0.2)
-        assert style_of(app, "Before") == undimmed
-        assert style_of(app, "During") == undimmed
+        await wait_for(
+            pilot,
+            lambda: style_of(app, "Before") == undimmed and style_of(app, "During") == undimmed,
+        )
 
 
 async def test_a_dismissed_toast_leaves_no_copy_behind_a_dialog(library: Path) -> None:

@@ -47,6 +47,7 @@ async def wait_until_listed(pilot, count: int) -> None:
             screen.query_one(ArticleList).row_count == count
             and len(screen.entries) == count
             and not screen.index_status
+            and not screen._indexing
         ),
     )
 

@@ -8,6 +8,7 @@ the thread that opened them. Screens `await bridge.run(fn, ...)` from Textual wo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 from tuireader.config import AppPaths, Settings
 
 T = TypeVar("T")
+CLOSE_WAIT = 3.0
 
 
 @dataclass
@@ -66,6 +68,7 @@ class CoreBridge:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuireader-core")
         self._compute = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuireader-rows")
         self._indexer: asyncio.subprocess.Process | None = None
+        self._at_close: dict[str, Callable[[], Any]] = {}
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A call that touches the core (SQLite, Whoosh, files): on the core thread."""
@@ -78,9 +81,29 @@ class CoreBridge:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._compute, partial(fn, *args, **kwargs))
 
+    def at_close(self, key: str, job: Callable[[], Any] | None) -> None:
+        """Core work that must still run if the app quits first (the latest job per key; None
+        forgets it): quitting cancels the workers and drops queued core calls, which would
+        lose, say, the reading position of a scroll made just before `q`."""
+        if job is None:
+            self._at_close.pop(key, None)
+        else:
+            self._at_close[key] = job
+
+    def done_at_close(self, key: str, job: Callable[[], Any]) -> None:
+        """`job` ran: nothing to redo at close unless a newer job replaced it."""
+        if self._at_close.get(key) is job:
+            del self._at_close[key]
+
     async def aclose(self) -> None:
-        """On quit: stop a running indexer (what it committed stays; the next start goes on
-        from there) and wait for it, so no child outlives the app."""
+        """On quit: run what `at_close` kept (behind whatever the core thread is doing, for
+        at most CLOSE_WAIT seconds each), stop a running indexer (what it committed stays;
+        the next start goes on from there) and wait for it, so no child outlives the app."""
+        jobs, self._at_close = list(self._at_close.values()), {}
+        for job in jobs:
+            # quitting: nowhere left to show a failure, and the data stays as last saved
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.run(job), CLOSE_WAIT)
         proc = self._indexer
         if proc is not None and proc.returncode is None:
             proc.terminate()

@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 import webbrowser
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,12 +126,15 @@ class ReadingMixin:
 
     @work(exit_on_error=False, exclusive=True, group="position")
     async def _save_position(self, article: Any, position: int, percent: float) -> None:
-        await self.bridge.run(
+        save = partial(
             self.bridge.core.annotations.save_reading_state,
             article,
             position=position,
             percent=percent,
         )
+        self.bridge.at_close("position", save)  # saved even if `q` comes first
+        await self.bridge.run(save)
+        self.bridge.done_at_close("position", save)
 
     def reading_status(self) -> list[str]:
         if self.article is None:

@@ -22,7 +22,9 @@ from tuireader.tui.search_bar import SearchBar
 DIALOG_ACTIONS = frozenset(
     {"bookmark_with_note", "highlight", "annotations", "export", "filters", "help"}
 )
-DIALOG_HOLD = 1.0  # seconds: never hold keys longer than this for a dialog
+# seconds: never hold keys longer than this for a dialog (it is released as soon as the
+# dialog has focus; some dialogs first ask the core thread, which may be busy with a search)
+DIALOG_HOLD = 5.0
 SEARCH_HOLD = 5.0  # ... or for a search (a heavy query in a big library takes a while)
 
 

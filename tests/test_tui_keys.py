@@ -312,7 +312,46 @@ async def test_keys_typed_while_a_dialog_opens_go_into_it(library: Path) -> None
         finally:
             store.close()
         assert app.screen is screen and article_list.cursor_row.id == row
-        assert not app.key_hold.holding()
+        await wait_for(pilot, lambda: not app.key_hold.holding())  # released once it is back
+
+
+async def test_keys_typed_as_a_dialog_closes_go_to_the_screen_below(library: Path) -> None:
+    """'B', a note, enter, 'j', 'j' typed at once: the note is saved as typed (the j's used
+    to land in it: "goodjj") and they move the list instead; escape the same."""
+    from textual import events
+
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot, count=7)
+        article_list = screen.query_one(ArticleList)
+        row = article_list.cursor_index
+        burst = [("B", "B"), *((c, c) for c in "good"), ("enter", "\r"), ("j", "j"), ("j", "j")]
+        for key, char in burst:
+            app.post_message(events.Key(key, char))
+        store = store_for(library)
+        try:
+            await wait_for(
+                pilot,
+                lambda: (
+                    bool(store.bookmarks())
+                    and article_list.cursor_index == row + 2
+                    and not app.key_hold.holding()
+                ),
+            )
+            assert [b.note for b in store.bookmarks()] == ["good"]
+            for key, char in [("B", "B"), ("x", "x"), ("escape", None), ("k", "k")]:
+                app.post_message(events.Key(key, char))
+            await wait_for(
+                pilot,
+                lambda: (
+                    app.screen is screen
+                    and article_list.cursor_index == row + 1
+                    and not app.key_hold.holding()
+                ),
+            )
+            assert [b.note for b in store.bookmarks()] == ["good"]  # cancelled: nothing new
+        finally:
+            store.close()
 
 
 async def test_a_hold_is_released_once_and_a_new_hold_is_its_own(library: Path) -> None:

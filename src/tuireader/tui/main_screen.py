@@ -85,6 +85,10 @@ class MainScreen(ReadingMixin, AnnotatingMixin, Screen[None]):
         yield Static(id="status", markup=False)
         yield KeyFooter(footer_ranks())
 
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: the keys typed as it closed come here (see typeahead.py)."""
+        self.call_after_refresh(release_held_keys, self)
+
     def on_mount(self) -> None:
         self.query_one("#suggestion", SuggestionLine).display = False
         reader = self.query_one(ReaderView)

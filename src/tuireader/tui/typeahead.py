@@ -7,6 +7,9 @@ note to the list). Enter in the search bar moves to the results only once they a
 "tram⏎⏎" sent the second enter to the bar again and "tram⏎j" typed "j" into the query. The app
 holds the keys that follow such a key until focus has moved (the dialog has focus, the
 screen has handed off, or the action ended without a dialog), or a time limit passes.
+The same goes for the key that closes a dialog from its text field (enter, escape): "B",
+a note, enter and "j" typed at once saved the note as "...j" and left the list where it was;
+the held keys now wait for the screen below to be back.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ DIALOG_ACTIONS = frozenset(
 # dialog has focus; some dialogs first ask the core thread, which may be busy with a search)
 DIALOG_HOLD = 5.0
 SEARCH_HOLD = 5.0  # ... or for a search (a heavy query in a big library takes a while)
+CLOSE_HOLD = 1.0  # ... or for a dialog to close (one that stays open gets them after this)
 
 
 class KeyHold:
@@ -47,7 +51,8 @@ class KeyHold:
         if isinstance(focused, SearchBar):
             return SEARCH_HOLD if key in SearchBar.HAND_OFF_KEYS else None
         if isinstance(focused, Input):
-            return None
+            closing = getattr(focused.screen, "CLOSING_KEYS", frozenset())
+            return CLOSE_HOLD if key in closing else None
         active = self.app.active_bindings.get(key)
         opens = active is not None and active.binding.action in DIALOG_ACTIONS
         return DIALOG_HOLD if opens else None
@@ -77,7 +82,8 @@ class KeyHold:
 
 def release_held_keys(node: object) -> None:
     """Called once focus has moved: by a dialog that has it, by an action that opens none
-    after all, by the screen when the search bar has handed off."""
+    after all, by the screen when the search bar has handed off, by a screen that is back
+    after a dialog closed, by a dialog that stays open after enter."""
     hold = getattr(getattr(node, "app", None), "key_hold", None)
     if isinstance(hold, KeyHold):
         hold.release()

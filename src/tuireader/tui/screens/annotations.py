@@ -45,6 +45,7 @@ class JumpTarget:
 class AnnotationsScreen(ModalScreen[JumpTarget | None]):
     """A DataTable is fine here: annotations number in the hundreds, not the 100,000s."""
 
+    CLOSING_KEYS: ClassVar[frozenset[str]] = frozenset({"escape"})  # see typeahead.py
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "close", "Close"),
         Binding("slash", "focus_filter", "Filter"),

@@ -32,6 +32,8 @@ EXTENSIONS = {"markdown": ".md", "json": ".json", "csv": ".csv", "html": ".html"
 
 class _Dialog(ModalScreen):
     BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "Cancel")]
+    # keys that close it from a text field: what is typed next waits for the screen below
+    CLOSING_KEYS: ClassVar[frozenset[str]] = frozenset({"enter", "escape"})
 
     def on_mount(self) -> None:  # keys typed while it opened go to its focused field
         self.call_after_refresh(release_held_keys, self)
@@ -139,6 +141,7 @@ class ExportDialog(_Dialog):
         value = self.query_one("#path", Input).value.strip()
         if not value:
             self.notify("Choose a file to write", severity="warning")
+            release_held_keys(self)  # it stays open: the keys typed after enter go into it
             return
         fmt = str(self.query_one("#format", Select).value)
         self.dismiss(ExportChoice(fmt, Path(value).expanduser()))

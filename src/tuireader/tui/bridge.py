@@ -81,14 +81,11 @@ class CoreBridge:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._compute, partial(fn, *args, **kwargs))
 
-    def at_close(self, key: str, job: Callable[[], Any] | None) -> None:
-        """Core work that must still run if the app quits first (the latest job per key; None
-        forgets it): quitting cancels the workers and drops queued core calls, which would
-        lose, say, the reading position of a scroll made just before `q`."""
-        if job is None:
-            self._at_close.pop(key, None)
-        else:
-            self._at_close[key] = job
+    def at_close(self, key: str, job: Callable[[], Any]) -> None:
+        """Core work that must still run if the app quits first (the latest job per key):
+        quitting cancels the workers and drops queued core calls, which would lose, say, the
+        reading position of a scroll made just before `q`."""
+        self._at_close[key] = job
 
     def done_at_close(self, key: str, job: Callable[[], Any]) -> None:
         """`job` ran: nothing to redo at close unless a newer job replaced it."""

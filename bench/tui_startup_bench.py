@@ -122,9 +122,9 @@ async def _measure_reader(library: Path, size: tuple[int, int], spawned: float, 
         watcher = asyncio.ensure_future(watch(n))
         started = time.time()
         article_list.action_select()  # enter on the first row, as soon as it shows
-        await _until(lambda: screen.article is not None)
+        await _until(lambda: screen.reader_state.article is not None)
         result["open_at_once"] = await frames.next_frame() - started
-        opened = screen.article
+        opened = screen.reader_state.article
 
         await watcher
         await _until(settled)
@@ -133,7 +133,12 @@ async def _measure_reader(library: Path, size: tuple[int, int], spawned: float, 
         started = time.time()
         article_list.move_cursor(1)
         article_list.action_select()
-        await _until(lambda: screen.article is not opened and screen.article.id == second)
+        await _until(
+            lambda: (
+                screen.reader_state.article is not opened
+                and screen.reader_state.article.id == second
+            )
+        )
         result["open_idle"] = await frames.next_frame() - started
         result["title_on_screen"] = _visible(first_title[:20], app.export_screenshot())
     return result

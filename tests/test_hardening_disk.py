@@ -201,7 +201,7 @@ async def main():
         for _ in range(400):
             screen = app.screen
             if isinstance(screen, MainScreen) and screen.query_one(ArticleList).row_count == 2:
-                if not screen.index_status:
+                if not screen.index_state.status:
                     break
             await pilot.pause(0.05)
         rows = app.screen.query_one(ArticleList).row_count

@@ -28,11 +28,13 @@ async def test_new_file_is_listed_when_the_terminal_regains_focus(library: Path)
             "Lighthouse keepers return\n\nThe lamp at the point is tended by hand again.",
             encoding="utf-8",
         )
-        screen._last_check = 0.0  # the focus check is rate-limited to one per 5 s
+        screen.index_state.last_check = 0.0  # the focus check is rate-limited to one per 5 s
         app.post_message(events.AppFocus())
         await wait_for(pilot, lambda: "Lighthouse keepers return" in titles(screen))
         await pilot.press("slash", *"lamp")
-        await wait_for(pilot, lambda: screen.query_text == "lamp" and screen.total == 1)
+        await wait_for(
+            pilot, lambda: screen.list_state.query_text == "lamp" and screen.list_state.total == 1
+        )
 
 
 async def test_open_article_edited_on_disk_is_reloaded(library: Path) -> None:
@@ -40,14 +42,14 @@ async def test_open_article_edited_on_disk_is_reloaded(library: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("slash", *"tram", "enter", "enter")
-        await wait_for(pilot, lambda: screen.article is not None)
-        path = library / screen.article.path
+        await wait_for(pilot, lambda: screen.reader_state.article is not None)
+        path = library / screen.reader_state.article.path
         path.write_text(
             path.read_text(encoding="utf-8") + "\n\nA late paragraph about cobblestones.\n",
             encoding="utf-8",
         )
         await pilot.press("r")
-        await wait_for(pilot, lambda: "cobblestones" in screen.article.body)
+        await wait_for(pilot, lambda: "cobblestones" in screen.reader_state.article.body)
         reader = screen.query_one(ReaderView)
         # the reading pane gets the new text a moment after the screen does
         await wait_for(
@@ -73,8 +75,9 @@ async def test_highlight_follows_a_moved_file(library: Path, tmp_path: Path) -> 
         await wait_for(
             pilot,
             lambda: any(
-                e.path == "archive/ferry.txt" and screen.marks.get(e.id, None) is not None
-                for e in screen.entries.values()
+                e.path == "archive/ferry.txt"
+                and screen.list_state.marks.get(e.id, None) is not None
+                for e in screen.list_state.entries.values()
             ),
         )
     store = store_for(library)
@@ -92,7 +95,7 @@ async def test_quitting_while_indexing_stops_the_indexer(tmp_path: Path) -> None
     app = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: getattr(app.bridge, "_indexer", None) is not None)
-        assert app.screen._indexing
+        assert app.screen.index_state.running
         await pilot.press("ctrl+q")
     indexer = app.bridge._indexer
     # stopped by a signal (not left running without the app, not run to the end)
@@ -102,7 +105,9 @@ async def test_quitting_while_indexing_stops_the_indexer(tmp_path: Path) -> None
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot, count=400)
         await pilot.press("slash", *"word5")
-        await wait_for(pilot, lambda: screen.shown_query == "word5" and screen.total > 0)
+        await wait_for(
+            pilot, lambda: screen.list_state.shown_query == "word5" and screen.list_state.total > 0
+        )
 
 
 async def test_empty_library_says_so(tmp_path: Path) -> None:
@@ -112,7 +117,9 @@ async def test_empty_library_says_so(tmp_path: Path) -> None:
     app = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await wait_for(pilot, lambda: screen._settled_once and not screen._indexing)
+        await wait_for(
+            pilot, lambda: screen.index_state.settled_once and not screen.index_state.running
+        )
         article_list = screen.query_one(ArticleList)
         assert article_list.row_count == 0
         assert article_list.empty_text == "The library is empty"

@@ -53,7 +53,8 @@ async def test_search_open_and_jump_between_hits(library: Path) -> None:
         screen = await ready(pilot)
         await pilot.press("slash", *"ferry")
         await wait_for(
-            pilot, lambda: screen.query_text == "ferry" and "results" in status_text(screen)
+            pilot,
+            lambda: screen.list_state.query_text == "ferry" and "results" in status_text(screen),
         )
         await pilot.press("enter")
         article_list = screen.query_one(ArticleList)
@@ -62,14 +63,18 @@ async def test_search_open_and_jump_between_hits(library: Path) -> None:
         assert "ferry" in article_list.cursor_row.title.casefold()
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: screen.article is not None and screen.hit_counter.startswith("hit 1/")
+            pilot,
+            lambda: (
+                screen.reader_state.article is not None
+                and screen.reader_state.hit_counter.startswith("hit 1/")
+            ),
         )
-        total = int(screen.hit_counter.split("/")[1])
+        total = int(screen.reader_state.hit_counter.split("/")[1])
         assert total >= 3
         await pilot.press("n")
-        assert screen.hit_counter == f"hit 2/{total}"
+        assert screen.reader_state.hit_counter == f"hit 2/{total}"
         await pilot.press("N", "N")
-        assert screen.hit_counter == f"hit {total}/{total}"
+        assert screen.reader_state.hit_counter == f"hit {total}/{total}"
         assert f"hit {total}/{total}" in status_text(screen)
 
 
@@ -116,12 +121,12 @@ async def test_keyboard_selection_and_highlight(library: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("slash", *"tramway", "enter", "enter")
-        await wait_for(pilot, lambda: screen.article is not None)
+        await wait_for(pilot, lambda: screen.reader_state.article is not None)
         reader = screen.query_one(ReaderView)
         await pilot.press("v", "w", "w")
         selection = reader.selection
         assert selection is not None
-        quote = screen.article.body[selection[0] : selection[1]]
+        quote = screen.reader_state.article.body[selection[0] : selection[1]]
         assert len(quote.split()) == 3
         await pilot.press("h")
         await pilot.pause()
@@ -145,7 +150,11 @@ async def test_annotations_browser_jumps_to_the_spot(library: Path) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AnnotationsScreen")
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: screen.article is not None and screen.article.id == article.id
+            pilot,
+            lambda: (
+                screen.reader_state.article is not None
+                and screen.reader_state.article.id == article.id
+            ),
         )
         reader = screen.query_one(ReaderView)
         assert reader.line_of_offset(start) >= reader.line_of_offset(reader.top_offset)
@@ -174,9 +183,9 @@ async def test_sort_cycle_and_help_screen(library: Path) -> None:
     app = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        assert screen.sort == "date"
+        assert screen.list_state.sort == "date"
         await pilot.press("s")
-        await wait_for(pilot, lambda: screen.sort == "title")
+        await wait_for(pilot, lambda: screen.list_state.sort == "title")
         titles = [r.title for r in screen.query_one(ArticleList).rows]
         await wait_for(
             pilot,
@@ -198,7 +207,7 @@ async def test_narrow_terminal_shows_one_pane(library: Path) -> None:
         article_list, reader = screen.query_one(ArticleList), screen.query_one(ReaderView)
         assert article_list.display and not reader.display
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.article is not None)
+        await wait_for(pilot, lambda: screen.reader_state.article is not None)
         assert reader.display and not article_list.display
         await pilot.press("shift+tab")
         assert article_list.display and not reader.display
@@ -232,13 +241,18 @@ async def test_filter_dialog_bookmarked_and_author(library: Path) -> None:
         await wait_for(pilot, lambda: app.screen is not screen)
         app.screen.query_one("#bookmarked").focus()
         await pilot.press("space")
-        author = next(e.author for e in screen.entries.values() if e.author)
+        author = next(e.author for e in screen.list_state.entries.values() if e.author)
         app.screen.query_one("#author").value = author
         await pilot.click("#ok")
         await wait_for(
-            pilot, lambda: screen.shown and all(e.author == author for e in screen.shown)
+            pilot,
+            lambda: (
+                screen.list_state.shown and all(e.author == author for e in screen.list_state.shown)
+            ),
         )
-        assert article_list.row_count == sum(e.author == author for e in screen.entries.values())
+        assert article_list.row_count == sum(
+            e.author == author for e in screen.list_state.entries.values()
+        )
 
 
 async def test_enter_during_the_debounce_opens_the_new_query(library: Path) -> None:
@@ -246,10 +260,10 @@ async def test_enter_during_the_debounce_opens_the_new_query(library: Path) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("slash", *"quay")
-        await wait_for(pilot, lambda: screen.shown_query == "quay")
+        await wait_for(pilot, lambda: screen.list_state.shown_query == "quay")
         await pilot.press(*["backspace"] * 4, *"ferry", "enter", "enter")  # within 0.2 s
-        await wait_for(pilot, lambda: screen.article is not None)
-        assert "ferry" in screen.article.title.casefold()
+        await wait_for(pilot, lambda: screen.reader_state.article is not None)
+        assert "ferry" in screen.reader_state.article.title.casefold()
         assert screen.query_one(ArticleList).cursor_index == 0
 
 
@@ -259,12 +273,14 @@ async def test_did_you_mean_is_shown_and_accepted(library: Path, accept: str) ->
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("slash", *"ferrry")
-        await wait_for(pilot, lambda: screen.shown_query == "ferrry")
+        await wait_for(pilot, lambda: screen.list_state.shown_query == "ferrry")
         line = screen.query_one("#suggestion")
-        assert screen.total == 0 and line.display
+        assert screen.list_state.total == 0 and line.display
         assert "Did you mean: ferry" in str(line.render())
         await pilot.press(accept)
-        await wait_for(pilot, lambda: screen.shown_query == "ferry" and screen.total > 0)
+        await wait_for(
+            pilot, lambda: screen.list_state.shown_query == "ferry" and screen.list_state.total > 0
+        )
         assert not line.display
 
 

@@ -40,10 +40,10 @@ async def open_long_article(pilot, screen) -> ReaderView:
     await wait_for(
         pilot,
         lambda: (
-            screen.article is not None
-            and screen.article.title == LONG_TITLE
+            screen.reader_state.article is not None
+            and screen.reader_state.article.title == LONG_TITLE
             and reader.document is not None
-            and reader.document.article_id == screen.article.id
+            and reader.document.article_id == screen.reader_state.article.id
         ),
     )
     return reader
@@ -71,7 +71,7 @@ async def test_reading_position_is_remembered_across_restarts(library: Path) -> 
         assert not rows[index].unread  # opened in the first session
         screen.query_one(ArticleList).cursor_index = index
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.article is not None)
+        await wait_for(pilot, lambda: screen.reader_state.article is not None)
         reader = screen.query_one(ReaderView)
         await wait_for(pilot, lambda: reader.top_offset == left_at)
 
@@ -83,7 +83,7 @@ async def test_a_scroll_just_before_quitting_is_remembered(library: Path) -> Non
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await ready(pilot, count=7)
         reader = await open_long_article(pilot, screen)
-        article_id = screen.article.id
+        article_id = screen.reader_state.article.id
         await wait_for(pilot, lambda: reader.has_focus)
         app.bridge._executor.submit(time.sleep, 1.0)  # the core thread is busy for a second
         await pilot.press("ctrl+d", "ctrl+d", "q")
@@ -107,17 +107,17 @@ async def test_bookmark_position_and_toggle_read(library: Path) -> None:
         await wait_for(pilot, lambda: len(store.bookmarks()) == 1)
         bookmark = store.bookmarks()[0]
         assert bookmark.offset == reader.top_offset > 0
-        assert bookmark.quote and bookmark.quote in screen.article.body
-        article_id = screen.article.id
-        assert screen.marks[article_id].read
+        assert bookmark.quote and bookmark.quote in screen.reader_state.article.body
+        article_id = screen.reader_state.article.id
+        assert screen.list_state.marks[article_id].read
         await pilot.press("u")  # in the reading pane: the open article
-        await wait_for(pilot, lambda: not screen.marks[article_id].read)
+        await wait_for(pilot, lambda: not screen.list_state.marks[article_id].read)
         await pilot.press("shift+tab")  # back to the list: u applies to the cursor row
         assert screen.query_one(ArticleList).has_focus
         row = screen.query_one(ArticleList).cursor_row
-        was = bool(screen.marks.get(row.id) and screen.marks[row.id].read)
+        was = bool(screen.list_state.marks.get(row.id) and screen.list_state.marks[row.id].read)
         await pilot.press("u")
-        await wait_for(pilot, lambda: bool(screen.marks[row.id].read) is not was)
+        await wait_for(pilot, lambda: bool(screen.list_state.marks[row.id].read) is not was)
         assert store.reading_state(row.id).read is not was
 
 
@@ -133,7 +133,10 @@ async def test_copy_selection_or_link(library: Path) -> None:
         await pilot.press("v", "w", "w", "y")
         assert reader.selection is not None
         start, end = reader.selection
-        assert copied[-1] == screen.article.body[start:end] and len(copied[-1].split()) == 3
+        assert (
+            copied[-1] == screen.reader_state.article.body[start:end]
+            and len(copied[-1].split()) == 3
+        )
 
 
 async def test_open_source_in_browser(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,7 +168,7 @@ async def test_edit_in_editor_then_reload(
         screen = await ready(pilot, count=7)
         await open_long_article(pilot, screen)
         await pilot.press("E")
-        await wait_for(pilot, lambda: "herons" in screen.article.body)
+        await wait_for(pilot, lambda: "herons" in screen.reader_state.article.body)
         assert "herons" in (library / "news" / "estuary.txt").read_text(encoding="utf-8")
 
 
@@ -173,13 +176,13 @@ async def test_command_palette_runs_actions(library: Path) -> None:
     app = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await ready(pilot, count=7)
-        assert screen.sort == "date"
+        assert screen.list_state.sort == "date"
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
         await pilot.press(*"cycle sort")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.sort == "title")
+        await wait_for(pilot, lambda: screen.list_state.sort == "title")
 
 
 async def test_theme_from_config(library: Path) -> None:
@@ -194,7 +197,7 @@ async def test_mouse_selection_then_h_highlights_it(library: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await ready(pilot, count=7)
         reader = await open_long_article(pilot, screen)
-        body = screen.article.body
+        body = screen.reader_state.article.body
         start = body.index("Paragraph 2 ")
         line = reader.line_of_offset(start) - reader.scroll_offset.y
         left = reader._margin()  # the paragraph starts a line, at the left margin
@@ -222,16 +225,17 @@ async def test_search_typed_in_one_burst_lands_in_the_search_bar(library: Path) 
     app = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot, count=7)
-        sort = screen.sort
+        sort = screen.list_state.sort
         for key, char in [("slash", "/"), *((c, c) for c in "trams")]:
             app.post_message(events.Key(key, char))  # no pause between keys: one burst
         bar = screen.query_one(SearchBar)
         await wait_for(pilot, lambda: bar.value == "trams")
         await pilot.pause(0.3)
-        assert app.screen is screen and screen.sort == sort  # no "a" or "s" reached the list
+        # no "a" or "s" reached the list
+        assert app.screen is screen and screen.list_state.sort == sort
         await pilot.press("slash", "b")
         assert bar.value == "trams/b" and bar.has_focus
-        assert not any(m.bookmarked for m in screen.marks.values())
+        assert not any(m.bookmarked for m in screen.list_state.marks.values())
 
 
 async def test_keys_typed_right_after_enter_go_to_the_results(library: Path) -> None:
@@ -250,17 +254,17 @@ async def test_keys_typed_right_after_enter_go_to_the_results(library: Path) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot, count=7)
         burst(app, [*typed, ("enter", "\r"), ("enter", "\r")])
-        await wait_for(pilot, lambda: screen.article is not None)
-        assert screen.article.title == LONG_TITLE
+        await wait_for(pilot, lambda: screen.reader_state.article is not None)
+        assert screen.reader_state.article.title == LONG_TITLE
         assert screen.query_one(SearchBar).value == "estuary"
         burst(app, [("slash", "/"), *((c, c) for c in "walk tide"), ("enter", "\r"), ("j", "j")])
         article_list = screen.query_one(ArticleList)
         await wait_for(
             pilot,
             lambda: (
-                screen.shown_query == "walk tide"
+                screen.list_state.shown_query == "walk tide"
                 and article_list.has_focus
-                and article_list.cursor_index == min(1, len(screen.shown) - 1)
+                and article_list.cursor_index == min(1, len(screen.list_state.shown) - 1)
                 and not app.key_hold.holding()
             ),
         )

@@ -35,7 +35,7 @@ async def _open_row(pilot, predicate: Callable[[str], bool]) -> None:
     article_list = screen.query_one(ArticleList)
     index = next(i for i, row in enumerate(article_list.rows) if predicate(row.title))
     await pilot.press(*["j"] * (index - article_list.cursor_index), "enter")
-    await wait_for(pilot, lambda: screen.article is not None)
+    await wait_for(pilot, lambda: screen.reader_state.article is not None)
 
 
 async def _search(pilot, query: str) -> None:
@@ -46,9 +46,9 @@ async def _search(pilot, query: str) -> None:
     """
     screen = _screen(pilot)
     await pilot.press("slash", *query)
-    await wait_for(pilot, lambda: screen.query_text == query)
+    await wait_for(pilot, lambda: screen.list_state.query_text == query)
     await settle(pilot)  # the debounce timer fires and the search worker finishes
-    assert screen.hits, f"no hits for {query!r}"
+    assert screen.list_state.hits, f"no hits for {query!r}"
 
 
 async def main_scene(pilot) -> None:
@@ -72,7 +72,11 @@ async def search_scene(pilot) -> None:
     await _search(pilot, "ferry")
     await pilot.press("enter", "enter")
     await wait_for(
-        pilot, lambda: screen.article is not None and screen.hit_counter.startswith("hit 1/")
+        pilot,
+        lambda: (
+            screen.reader_state.article is not None
+            and screen.reader_state.hit_counter.startswith("hit 1/")
+        ),
     )
     await settle(pilot)
 
@@ -86,13 +90,17 @@ async def annotations_scene(pilot) -> None:
     await wait_for(pilot, lambda: article_list.cursor_row.bookmarked)
     await _search(pilot, "tramway")
     await pilot.press("enter", "enter")
-    await wait_for(pilot, lambda: screen.article is not None)
+    await wait_for(pilot, lambda: screen.reader_state.article is not None)
     await pilot.press("v", "w", "w", "h")
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "HighlightDialog")
     await pilot.press(*"worth a look", "enter")
     await wait_for(pilot, lambda: pilot.app.screen is screen)
-    await wait_for(pilot, lambda: screen.marks.get(screen.article.id) is not None)
-    await wait_for(pilot, lambda: screen.marks[screen.article.id].highlighted)
+    await wait_for(
+        pilot, lambda: screen.list_state.marks.get(screen.reader_state.article.id) is not None
+    )
+    await wait_for(
+        pilot, lambda: screen.list_state.marks[screen.reader_state.article.id].highlighted
+    )
     # A still frame before the browser opens. (Toasts no longer need clearing first: the
     # main screen's copies are hidden under a dialog, app.tcss; test_tui_toasts.py.)
     await settle(pilot)

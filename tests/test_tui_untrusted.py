@@ -103,7 +103,7 @@ async def test_hostile_articles_render_inert(tmp_path: Path) -> None:
         assert_inert(app)
         await pilot.press("escape")
         await pilot.press("slash", *"harbour", "enter", "enter")
-        await wait_for(pilot, lambda: screen.hit_counter.startswith("hit 1/"))
+        await wait_for(pilot, lambda: screen.reader_state.hit_counter.startswith("hit 1/"))
         assert_inert(app)
 
 
@@ -159,10 +159,12 @@ async def test_any_query_gives_results_or_a_message(tmp_path: Path) -> None:
         for query in NAUGHTY_QUERIES:
             bar.value = query
             # (the Input may drop control characters: compare with what it holds)
-            await wait_for(pilot, lambda: screen.shown_query == bar.value.strip(), 30)
+            await wait_for(pilot, lambda: screen.list_state.shown_query == bar.value.strip(), 30)
             assert_inert(app)
         bar.value = "ferry"
-        await wait_for(pilot, lambda: screen.query_text == "ferry" and screen.total >= 1)
+        await wait_for(
+            pilot, lambda: screen.list_state.query_text == "ferry" and screen.list_state.total >= 1
+        )
 
 
 def capture_notifications(app) -> list[str]:
@@ -188,7 +190,8 @@ async def test_unusable_data_dir_keeps_the_reader_usable(tmp_path: Path) -> None
         screen = await ready(pilot)
         assert any(m.startswith("Annotations are unavailable") for m in messages)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.article is not None)  # reading still works
+        # reading still works
+        await wait_for(pilot, lambda: screen.reader_state.article is not None)
         await pilot.press("b")
         await wait_for(pilot, lambda: any("Could not save the annotation" in m for m in messages))
         assert app.is_running
@@ -215,7 +218,7 @@ async def test_full_disk_on_bookmark_is_said_and_nothing_is_lost(tmp_path: Path)
         await pilot.press("j", "b")
         await wait_for(pilot, lambda: any("the disk is full" in m for m in messages))
         assert app.is_running
-        assert screen.marks[first].bookmarked
+        assert screen.list_state.marks[first].bookmarked
         assert [b.article_id for b in store.bookmarks()] == [first]
 
 

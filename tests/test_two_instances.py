@@ -64,18 +64,26 @@ async def test_reader_and_cli_at_once(tmp_path: Path) -> None:
         tui_ids = []
         while len(tui_ids) < 5:  # bookmark five other articles, walking down the list
             row = article_list.cursor_row
-            if screen.entries[row.id].path not in cli_paths:
+            if screen.list_state.entries[row.id].path not in cli_paths:
                 tui_ids.append(row.id)
                 await pilot.press("b")
                 await wait_for(
-                    pilot, lambda r=row.id: screen.marks.get(r) and screen.marks[r].bookmarked
+                    pilot,
+                    lambda r=row.id: (
+                        screen.list_state.marks.get(r) and screen.list_state.marks[r].bookmarked
+                    ),
                 )
             await pilot.press("j")
         await pilot.press("slash", *"harbour")
-        await wait_for(pilot, lambda: screen.shown_query == "harbour" and screen.total > 0)
+        await wait_for(
+            pilot,
+            lambda: screen.list_state.shown_query == "harbour" and screen.list_state.total > 0,
+        )
         results = await asyncio.wait_for(other, 120)
         await pilot.press("r")  # the reader re-scans while nothing else writes
-        await wait_for(pilot, lambda: not screen.index_status and not screen._indexing)
+        await wait_for(
+            pilot, lambda: not screen.index_state.status and not screen.index_state.running
+        )
 
     for code, _out, err in results:
         assert code in (0, 1), err

@@ -45,9 +45,9 @@ async def wait_until_listed(pilot, count: int) -> None:
         pilot,
         lambda: (
             screen.query_one(ArticleList).row_count == count
-            and len(screen.entries) == count
-            and not screen.index_status
-            and not screen._indexing
+            and len(screen.list_state.entries) == count
+            and not screen.index_state.status
+            and not screen.index_state.running
         ),
     )
 

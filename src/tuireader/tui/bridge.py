@@ -12,12 +12,17 @@ import contextlib
 import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tuireader.config import AppPaths, Settings
+
+if TYPE_CHECKING:  # each loads late, on the core thread: Whoosh alone takes ~0.3 s
+    from tuireader.annotations import AnnotationStore
+    from tuireader.search import CatalogEntry, SearchService
+    from tuireader.search.catalog import Catalog
 
 T = TypeVar("T")
 CLOSE_WAIT = 3.0
@@ -30,31 +35,34 @@ class Core:
     library_root: Path
     paths: AppPaths
     settings: Settings
+    _entries: tuple[tuple[int, int], list[CatalogEntry]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @cached_property
-    def search(self):
+    def search(self) -> SearchService:
         from tuireader.search import SearchService
 
         return SearchService(self.library_root, self.paths.library_cache(self.library_root))
 
     @cached_property
-    def catalog(self):
+    def catalog(self) -> Catalog:
         """The list's own connection to the catalog (no Whoosh), used only on the compute
         thread: loading 100,000 entries there leaves the core thread free to open articles."""
         from tuireader.search.catalog import Catalog
 
         return Catalog(self.paths.library_cache(self.library_root) / "catalog.sqlite3")
 
-    def entries(self) -> list[Any]:
+    def entries(self) -> list[CatalogEntry]:
         """Every catalogued article; reloaded only when the catalog changed (any process)."""
         version = self.catalog.version()
-        cached = self.__dict__.get("_entries")
+        cached = self._entries
         if cached is None or cached[0] != version:
-            cached = self.__dict__["_entries"] = (version, self.catalog.entries())
+            cached = self._entries = (version, self.catalog.entries())
         return cached[1]
 
     @cached_property
-    def annotations(self):
+    def annotations(self) -> AnnotationStore:
         from tuireader.annotations import AnnotationStore
 
         return AnnotationStore(self.paths.annotations_db, self.library_root, allow_read_only=True)

@@ -21,7 +21,7 @@ from textual.widgets import Input
 
 from tuireader.tui.search_bar import SearchBar
 
-# the main screen's actions that open a dialog (see annotating.py and main_screen.py)
+# the main screen's actions that open a dialog (see tui/controllers/ and main_screen.py)
 DIALOG_ACTIONS = frozenset(
     {"bookmark_with_note", "highlight", "annotations", "export", "filters", "help"}
 )

@@ -1,0 +1,194 @@
+"""The library: the catalog and marks shown at start, the indexer child process, files
+changed elsewhere, and annotations that follow moved and edited articles."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from functools import partial
+from typing import TYPE_CHECKING
+
+from tuireader.tui.controllers.base import Controller, OpenRequested
+from tuireader.tui.errors import describe_failure, explain
+
+if TYPE_CHECKING:
+    from tuireader.tui.controllers.listing import ListingController
+    from tuireader.tui.main_screen import MainScreen
+
+FIRST_PAGE = 200  # rows shown before the whole catalog is loaded
+
+
+class LibraryController(Controller):
+    def __init__(self, screen: MainScreen, listing: ListingController) -> None:
+        super().__init__(screen)
+        self.state = screen.index_state
+        self.list_state = screen.list_state
+        self.listing = listing  # awaited after each load, so the rows follow in order
+        self.state.last_check = time.monotonic()
+
+    def load(self, *, then_index: bool = True, settled: bool = False) -> None:
+        """Show the catalog; then index what is stale, or (`settled`) follow up on changes."""
+        job = partial(self._load, then_index=then_index, settled=settled)
+        self.start(job, group="library", exclusive=True)
+
+    async def _load(self, *, then_index: bool, settled: bool) -> None:
+        core = self.bridge.core
+        lists = self.list_state
+        if not lists.entries:
+            await self._first_page()
+        try:
+            entries = await self.bridge.compute(core.entries)
+        except Exception as exc:
+            self.app.notify(describe_failure("library", exc), severity="error", timeout=10)
+            self.screen.article_list.empty_text = "The library could not be opened"
+            return
+        try:
+            marks = await self.bridge.run(core.annotations.marks)
+        except Exception as exc:  # reading still works without bookmarks and highlights
+            marks = {}
+            if not self.state.told_annotations:
+                self.state.told_annotations = True
+                self.app.notify(
+                    f"Annotations are unavailable: {explain(exc)}", severity="error", timeout=15
+                )
+        lists.entries = {e.id: e for e in entries}
+        lists.marks = dict(marks)
+        await self.listing.show()
+        if then_index:  # the indexer process checks what changed, off this process
+            self.run_indexer()
+            return
+        if settled:
+            self.state.settled_once = True
+            await self._reconcile_annotations()
+            self._reopen_if_changed()
+
+    async def _first_page(self) -> None:
+        """Show the top of the list at once; loading all of a big catalog takes seconds."""
+        lists = self.list_state
+        catalog = self.bridge.core.catalog
+        try:
+            count = await self.bridge.compute(catalog.count)
+            first = await self.bridge.compute(catalog.first_page, lists.sort, FIRST_PAGE)
+            marks = await self.bridge.run(self.bridge.core.annotations.marks)
+        except Exception:
+            return  # the full load below reports what is wrong
+        if not first or lists.entries or lists.query or lists.filters.active:
+            return
+        lists.marks = dict(marks)
+        lists.catalog_count = count
+        lists.shown = list(first)
+        rows = await self.bridge.compute(self.listing.row_maker.rows, first, lists.marks, {})
+        self.screen.article_list.set_rows(rows)
+        self.screen.update_status()
+
+    async def _reconcile_annotations(self) -> None:
+        """Annotations follow moved files and re-anchor in edited ones (never lost)."""
+        from tuireader.annotation_sync import reconcile_with_catalog
+
+        core = self.bridge.core
+        lists = self.list_state
+        try:
+            report = await self.bridge.run(
+                reconcile_with_catalog, core.annotations, core.search, list(lists.entries.values())
+            )
+        except Exception as exc:
+            if not self.state.told_annotations:
+                self.app.notify(f"Could not update annotations: {explain(exc)}", severity="error")
+            return
+        if not report.changed:
+            return
+        lists.marks = dict(await self.bridge.run(core.annotations.marks))
+        await self.listing.show()
+        said = []
+        if report.moved:
+            said.append(f"followed {len(report.moved)} moved article(s)")
+        if report.reanchored or report.restored:
+            said.append(f"re-anchored {report.reanchored + report.restored} annotation(s)")
+        if report.orphaned:
+            said.append(f"{report.orphaned} highlight(s) lost their text (kept, orphaned)")
+        if report.missing:
+            said.append(f"{len(report.missing)} annotated article(s) are gone (kept)")
+        if said:
+            self.app.notify("Annotations: " + "; ".join(said), timeout=8)
+
+    def _reopen_if_changed(self) -> None:
+        """The open article's file changed on disk: show the new text at the same place."""
+        article = self.screen.reader_state.article
+        if article is None:
+            return
+        entry = self.list_state.entries.get(article.id)
+        if entry is None:
+            self.app.notify("The open article's file is gone", severity="warning", timeout=8)
+        elif entry.fingerprint != article.fingerprint:
+            self.screen.post_message(OpenRequested(article.id, self.screen.reader.top_offset))
+
+    # ----------------------------------------------------------------- the indexer
+    def check_for_changes(self) -> None:
+        """Files may have changed while the terminal was elsewhere (called on app focus).
+        The indexer process finds out, off this process; it is quick when nothing changed."""
+        if time.monotonic() - self.state.last_check < 5 or self.state.running:
+            return
+        self.state.last_check = time.monotonic()
+        self.run_indexer()
+
+    def run_indexer(self, rebuild: bool = False) -> None:
+        self.start(partial(self._run_indexer, rebuild), group="indexer", exclusive=True)
+
+    async def _run_indexer(self, rebuild: bool) -> None:
+        self.state.running = True
+        changed = False
+        try:
+            while True:
+                busy, did_change = await self._index(rebuild)
+                changed = changed or did_change or busy
+                if not busy:
+                    break
+                await self._wait_for_other_indexer()  # another process holds the lock
+                rebuild = False
+                if not await self.bridge.run(self.bridge.core.search.stale):
+                    break
+        finally:
+            self.state.running = False
+            self.state.status = ""
+        if changed or not self.state.settled_once:
+            self.load(then_index=False, settled=True)
+        else:
+            self.screen.update_status()
+
+    async def _index(self, rebuild: bool) -> tuple[bool, bool]:
+        """Run the indexer process, showing its progress: (another was busy, anything changed)."""
+        self.state.status = "indexing…"
+        self.screen.update_status()
+        busy = changed = False
+        async for event in self.bridge.index(rebuild=rebuild):
+            if "error" in event:
+                self.state.status = ""
+                self.app.notify(f"Indexing failed: {event['error']}", severity="error", timeout=10)
+            elif "summary" in event:
+                self.state.status = ""
+                summary = event["summary"]
+                busy = bool(summary.get("busy"))
+                changed = any(
+                    summary.get(key) for key in ("added", "updated", "removed", "moved", "indexed")
+                )
+            elif event.get("total"):
+                done, total = event.get("done", 0), event["total"]
+                self.state.status = f"indexing {done:,}/{total:,}"
+                self._reload_now_and_then()
+            self.screen.update_status()
+        return busy, changed
+
+    async def _wait_for_other_indexer(self) -> None:
+        """Another tuireader indexes this library: show its work as it lands, then go on."""
+        self.state.status = "another tuireader is indexing…"
+        self.screen.update_status()
+        search = self.bridge.core.search
+        while await self.bridge.run(search.indexing_elsewhere):
+            await asyncio.sleep(0.5)
+            self._reload_now_and_then()
+        self.state.status = ""
+
+    def _reload_now_and_then(self) -> None:
+        if time.monotonic() - self.state.last_reload > 3:
+            self.state.last_reload = time.monotonic()
+            self.load(then_index=False)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.annotation_sync import reconcile_with_catalog
 from tuireader.annotations import AnnotationStore
+from tuireader.library.annotation_sync import reconcile_with_catalog
 from tuireader.search import SearchService
 
 BODY = (

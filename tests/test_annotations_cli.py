@@ -129,3 +129,29 @@ def test_import_round_trip_idempotent_and_refusals(library: Path, tmp_path: Path
     after = run(library, "export", "--format", "json").output
     strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "exported_at"}  # noqa: E731
     assert strip(after) == strip(before)
+
+
+def test_listing_and_exporting_read_only_the_annotated_bodies(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI reconciles through the catalog as the reader does: a library of many articles
+    with one annotated decompresses that one body, not every body."""
+    for n in range(30):
+        (library / f"extra-{n:02}.txt").write_text(f"Extra {n}\n\nFiller text {n}.\n", "utf-8")
+    assert run(library, "highlight", "add", "tides.txt", "--quote", "twice a day").exit_code == 0
+    from tuireader.search.catalog import Catalog
+
+    asked: list[str] = []
+    original = Catalog.bodies
+
+    def counting(self: Catalog, ids: list[str]) -> dict[str, str]:
+        asked.extend(ids)
+        return original(self, ids)
+
+    monkeypatch.setattr(Catalog, "bodies", counting)
+    for command in (["highlight", "list", "--json"], ["export", "--format", "json"]):
+        asked.clear()
+        result = run(library, *command)
+        assert result.exit_code == 0, result.output
+        assert "twice a day" in result.output
+        assert len(asked) == 1, (command, len(asked))

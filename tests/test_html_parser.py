@@ -13,7 +13,7 @@ from tuireader.articles.html import parse_html
 from tuireader.articles.html_meta import clean_author, clean_title_tag, strip_site
 from tuireader.articles.model import Article
 from tuireader.articles.registry import parse_bytes
-from tuireader.textsafe import CONTROL_CHARS
+from tuireader.text.inert import CONTROL_CHARS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 

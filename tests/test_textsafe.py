@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuireader.textsafe import clean_line, clean_text
+from tuireader.text.inert import clean_line, clean_text
 
 NASTY = [
     ("\x1b[31mred\x1b[0m", "red"),

@@ -9,12 +9,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Union
 
 from tuireader.annotations.models import ArticleAnnotations, ArticleRef
-from tuireader.articles.model import Article
+from tuireader.articles.model import ArticleView
 
 if TYPE_CHECKING:
     from tuireader.annotations.store import AnnotationStore
 
-ArticleLookup = Union[Mapping[str, Article], Callable[[str], Article | None], None]  # noqa: UP007
+ArticleLookup = Union[Mapping[str, ArticleView], Callable[[str], ArticleView | None], None]  # noqa: UP007
 
 
 def collect(
@@ -32,7 +32,7 @@ def collect(
     return result
 
 
-def refresh(ref: ArticleRef, article: Article) -> ArticleRef:
+def refresh(ref: ArticleRef, article: ArticleView) -> ArticleRef:
     return replace(
         ref,
         path=article.path,
@@ -47,14 +47,14 @@ def refresh(ref: ArticleRef, article: Article) -> ArticleRef:
     )
 
 
-def _finder(articles: ArticleLookup) -> Callable[[str], Article | None]:
+def _finder(articles: ArticleLookup) -> Callable[[str], ArticleView | None]:
     if articles is None:
         return lambda _id: None
     if isinstance(articles, Mapping):
         return articles.get
     if callable(articles):
         return articles
-    raise TypeError("articles must be a mapping of id -> Article or a callable")
+    raise TypeError("articles must be a mapping of id -> article or a callable")
 
 
 _WEB_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from tuireader.annotations.export_common import web_url
 from tuireader.annotations.models import ArticleAnnotations, Bookmark, Highlight
-from tuireader.textsafe import clean_text
+from tuireader.text.inert import clean_text
 
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

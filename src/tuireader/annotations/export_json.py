@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tuireader.annotations.models import ArticleAnnotations, Bookmark, Highlight, ReadingState
-from tuireader.textsafe import inert_json
+from tuireader.text.inert import inert_json
 
 FORMAT = "tuireader-annotations"
 VERSION = 1

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from tuireader.annotations.export_common import percent, web_url
 from tuireader.annotations.models import ArticleAnnotations, ArticleRef, Bookmark, Highlight
-from tuireader.textsafe import clean_line, clean_text
+from tuireader.text.inert import clean_line, clean_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$=%^])")
 _LINE_START = re.compile(r"^(\s*)(\d+[.)]|[-+])")

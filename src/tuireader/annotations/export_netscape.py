@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tuireader.annotations.export_common import web_url
 from tuireader.annotations.models import ArticleAnnotations
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 
 HEADER = """<!DOCTYPE NETSCAPE-Bookmark-file-1>
 <!-- This is an automatically generated file.

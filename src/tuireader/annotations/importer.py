@@ -126,7 +126,7 @@ def _fields(obj: Any, where: str, spec: dict[str, Any], *, optional: bool = Fals
         if value is None and optional:
             continue
         ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if not ok or (kind is int and value < 0):
+        if not ok or (kind is int and isinstance(value, int) and value < 0):
             raise BadImport(f"{where}.{name}: missing or of the wrong type")
 
 

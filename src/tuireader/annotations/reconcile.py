@@ -15,12 +15,12 @@ from collections.abc import Iterable
 
 from tuireader.annotations.anchoring import CONTEXT, relocate
 from tuireader.annotations.models import ReconcileReport
-from tuireader.articles.model import Article
+from tuireader.articles.model import ArticleView
 
 _SNAPSHOT_COLUMNS = ("path", "title", "author", "date", "url", "tags", "fingerprint", "length")
 
 
-def snapshot_values(article: Article) -> tuple[object, ...]:
+def snapshot_values(article: ArticleView) -> tuple[object, ...]:
     """An article's row values in `_SNAPSHOT_COLUMNS` order."""
     return (
         article.path,
@@ -35,7 +35,10 @@ def snapshot_values(article: Article) -> tuple[object, ...]:
 
 
 def sync_article(
-    conn: sqlite3.Connection, library: str, article: Article, report: ReconcileReport | None = None
+    conn: sqlite3.Connection,
+    library: str,
+    article: ArticleView,
+    report: ReconcileReport | None = None,
 ) -> int:
     """The snapshot row of `article` (created or refreshed); re-anchors if the text changed."""
     report = report if report is not None else ReconcileReport()
@@ -101,7 +104,11 @@ def reanchor(conn: sqlite3.Connection, pk: int, body: str, report: ReconcileRepo
 
 
 def relink(
-    conn: sqlite3.Connection, library: str, old_pk: int, article: Article, report: ReconcileReport
+    conn: sqlite3.Connection,
+    library: str,
+    old_pk: int,
+    article: ArticleView,
+    report: ReconcileReport,
 ) -> None:
     """Attach everything of snapshot `old_pk` to `article` (a new id), merging any row it has."""
     target = conn.execute(
@@ -125,7 +132,7 @@ def relink(
 
 
 def reconcile(
-    conn: sqlite3.Connection, library: str, articles: Iterable[Article]
+    conn: sqlite3.Connection, library: str, articles: Iterable[ArticleView]
 ) -> ReconcileReport:
     """Bring every snapshot of `library` in line with the articles as they are now."""
     report = ReconcileReport()
@@ -147,7 +154,7 @@ def reconcile(
     if not gone:
         return report
     pool = [a for a in current.values() if a.id not in annotated]
-    by_fp: dict[str, list[Article]] = {}
+    by_fp: dict[str, list[ArticleView]] = {}
     for article in sorted(pool, key=lambda a: a.path):
         by_fp.setdefault(article.fingerprint, []).append(article)
     claimed: set[str] = set()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tuireader.annotations.models import COLORS, AnnotationError
-from tuireader.sqlite_read_only import ReadOnlyConnection, open_read_only, unwritable_reason
+from tuireader.storage.sqlite_read_only import ReadOnlyConnection, open_read_only, unwritable_reason
 
 APPLICATION_ID = 0x54524E31  # "TRN1": marks the file as a tuireader annotation store
 BUSY_TIMEOUT_S = 30.0

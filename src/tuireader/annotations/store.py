@@ -35,7 +35,7 @@ from tuireader.annotations.models import (
     utc_now,
 )
 from tuireader.annotations.schema import connect, read_only_reason
-from tuireader.articles.model import Article
+from tuireader.articles.model import Article, ArticleView
 
 _UNSET: Any = object()
 
@@ -387,14 +387,14 @@ class AnnotationStore:
             }
 
     # ------------------------------------------------------------------ files moving and changing
-    def reconcile(self, articles: Iterable[Article]) -> ReconcileReport:
+    def reconcile(self, articles: Iterable[ArticleView]) -> ReconcileReport:
         """Follow moved files, re-anchor edited ones, flag what cannot be found (never
         deletes). Pass every article of the library: ids not among them count as gone."""
         articles = list(articles)
         with self._write() as conn:
             return sync.reconcile(conn, self.library, articles)
 
-    def relink(self, old_id: str, new_id: str, article: Article) -> ReconcileReport:
+    def relink(self, old_id: str, new_id: str, article: ArticleView) -> ReconcileReport:
         """Attach the annotations of article `old_id` to `article` (whose id is `new_id`)."""
         if article.id != new_id:
             raise AnnotationError(f"article {article.id!r} is not {new_id!r}")
@@ -468,6 +468,11 @@ def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _stamp(text: str) -> datetime:
+    """A NOT NULL time column (created/updated)."""
+    return datetime.fromisoformat(text)
+
+
 def _ref(row: Sequence[Any]) -> ArticleRef:
     article_id, path, title, author, date, url, tags, fp, length, missing = row
     return ArticleRef(
@@ -489,7 +494,7 @@ def _bookmark(row: Sequence[Any]) -> Bookmark:
     ref = _ref(row[10:])
     return Bookmark(
         ident, ref.article_id, offset, quote, prefix, suffix, note, tuple(json.loads(tags)),
-        _time(created), _time(updated), bool(orphaned), ref,
+        _stamp(created), _stamp(updated), bool(orphaned), ref,
     )  # fmt: skip
 
 
@@ -500,12 +505,12 @@ def _highlight(row: Sequence[Any]) -> Highlight:
     ref = _ref(row[12:])
     return Highlight(
         ident, ref.article_id, start, end, quote, prefix, suffix, color, note,
-        tuple(json.loads(tags)), _time(created), _time(updated), bool(orphaned), ref,
+        tuple(json.loads(tags)), _stamp(created), _stamp(updated), bool(orphaned), ref,
     )  # fmt: skip
 
 
 def _state(row: Sequence[Any]) -> ReadingState:
     article_id, position, percent, read, last_opened, updated = row
     return ReadingState(
-        article_id, position, percent, bool(read), _time(last_opened), _time(updated)
+        article_id, position, percent, bool(read), _time(last_opened), _stamp(updated)
     )

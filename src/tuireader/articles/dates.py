@@ -23,7 +23,7 @@ def parse_date(value: object) -> datetime | None:
         return _aware(value)
     if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
         try:
-            day = datetime(value.year, value.month, value.day, tzinfo=UTC)  # type: ignore[attr-defined]
+            day = datetime(value.year, value.month, value.day, tzinfo=UTC)
         except (TypeError, ValueError):
             return None
         return _aware(day)  # a TOML/YAML date of year 9999 is as implausible as a written one
@@ -55,6 +55,7 @@ def date_from_filename(name: str) -> datetime | None:
     if not match:
         return None
     try:
-        return datetime(*map(int, match.groups()), tzinfo=UTC)
+        year, month, day = (int(part) for part in match.groups())
+        return datetime(year, month, day, tzinfo=UTC)
     except ValueError:
         return None

@@ -9,3 +9,7 @@ class SkipFile(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class ArticleNotFound(LookupError):
+    """No article matches the id or path the user gave."""

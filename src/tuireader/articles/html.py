@@ -30,7 +30,7 @@ from tuireader.articles.html_signals import collect_signals, is_small
 from tuireader.articles.html_text import tree_paragraphs
 from tuireader.articles.model import ParsedFields
 from tuireader.articles.textnorm import join_paragraphs, normalise_text, split_paragraphs
-from tuireader.textsafe import clean_text
+from tuireader.text.inert import clean_text
 
 # XML declaration, processing instructions and a DOCTYPE (with any [internal subset]) at the
 # start of the file: libxml2's HTML parser would otherwise show the subset as text.
@@ -44,7 +44,7 @@ _PROLOGUE = re.compile(
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 # Measured with bench/html_metadata.py (body F1 against Readability.js's articles).
 # favor_recall: P 0.956 R 0.927 (default P 0.950 R 0.929, favor_precision P 0.967 R 0.910).
-_BODY_OPTIONS = {"include_comments": False, "include_tables": True, "favor_recall": True}
+
 # huge_tree: without it libxml2 silently drops any text node over 10 MB (a long one-line
 # page under the 20 MB cap would come out empty); it also lets trees grow 2048 deep.
 _PARSER = lxml.html.HTMLParser(
@@ -164,7 +164,13 @@ def _trafilatura(root: lxml.html.HtmlElement) -> trafilatura.settings.Document |
     """The main content (trafilatura works on its own copy of the tree)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = trafilatura.bare_extraction(root, with_metadata=False, **_BODY_OPTIONS)
+        result = trafilatura.bare_extraction(
+            root,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            favor_recall=True,
+        )
     return result if isinstance(result, trafilatura.settings.Document) else None
 
 

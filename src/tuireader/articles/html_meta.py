@@ -14,7 +14,7 @@ from datetime import datetime
 
 from tuireader.articles.dates import parse_date
 from tuireader.articles.html_signals import PageSignals
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 
 _TITLE_KEYS = ("dc.title", "dc:title", "dcterm:title", "og:title", "title", "twitter:title")
 _TITLE_KEYS_LATE = ("parsely-title", "sailthru.title")

@@ -19,7 +19,7 @@ from frontmatter.default_handlers import BaseHandler, YAMLHandler
 from tuireader.articles.dates import date_from_filename, parse_date
 from tuireader.articles.markdown_blocks import blocks_to_body, markdown_blocks
 from tuireader.articles.model import ParsedFields, make_summary
-from tuireader.textsafe import clean_line, clean_text
+from tuireader.text.inert import clean_line, clean_text
 
 
 class _TomlHandler(BaseHandler):
@@ -38,11 +38,11 @@ class _Loader(yaml.SafeLoader):
     string instead of failing the whole front matter (and losing the title with it)."""
 
 
-def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
-        return loader.construct_scalar(node)  # type: ignore[arg-type]
+        return loader.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
@@ -103,7 +103,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     try:
         metadata, content = frontmatter.parse(stripped, handler=handler)
     except Exception:
-        return {}, _drop_front_matter(stripped, handler.START_DELIMITER)
+        return {}, _drop_front_matter(stripped, handler.START_DELIMITER or "---")
     return (metadata if isinstance(metadata, dict) else {}), content
 
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 FORMATS = ("text", "markdown", "html")
 
@@ -32,6 +32,30 @@ class ParsedFields:
     summary: str = ""
     site: str | None = None
     source: str | None = None  # Markdown source, kept so the reader can render it
+
+
+class ArticleView(Protocol):
+    """What annotation code reads of an article: an `Article`, or the search catalog's copy
+    that fetches its body only when asked (library/annotation_sync.py)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def author(self) -> str | None: ...
+    @property
+    def date(self) -> datetime | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def body(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from tuireader.articles.decode import decode_bytes
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article, ParsedFields, build_article
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 
 MAX_BYTES = 20 * 1024 * 1024
 

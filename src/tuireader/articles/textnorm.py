@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tuireader.textsafe import clean_text
+from tuireader.text.inert import clean_text
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n[ \t\u00a0]*\n\s*")

@@ -38,9 +38,16 @@ def cli(ctx: click.Context, library: str | None) -> None:
     ctx.obj = app
     if ctx.invoked_subcommand is None:
         app.echo_warnings = False
-        from tuireader.tui.launch import launch
+        _launch_reader(app)
 
-        launch(app)
+
+def _launch_reader(app: AppContext) -> None:
+    """The reader gets what it needs as plain values (the TUI never imports the CLI)."""
+    from tuireader.tui.app import ReaderApp
+
+    root = app.library_root  # first: it may move the cache (and so change app.paths)
+    notices = [app.cache_warning] if app.cache_warning else []
+    ReaderApp(root, app.paths, app.settings, notices=notices).run()
 
 
 library_cmds.register(cli)

@@ -34,6 +34,7 @@ from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.errors import describe_sqlite_error
 from tuireader.cli.output import console, echo_json, safe, visible
 from tuireader.library import ArticleNotFound
+from tuireader.library.annotation_sync import CatalogArticle, reconciled_articles
 
 
 @contextmanager
@@ -61,12 +62,12 @@ def find_article(app: AppContext, ref: str) -> Article:
         raise CliError(str(exc)) from exc
 
 
-def reconciled(app: AppContext, store: AnnotationStore) -> dict[str, Article]:
-    """Bring the store in line with the library; the current articles by id."""
-    articles = app.library.articles()
-    if not store.read_only:  # a read-only store is listed as it was last saved
-        store.reconcile(articles)
-    return {a.id: a for a in articles}
+def reconciled(app: AppContext, store: AnnotationStore) -> dict[str, CatalogArticle]:
+    """Bring the store in line with the library; the current articles by id.
+
+    Through the catalog, as the reader does: only annotated articles' bodies are read."""
+    app.library.refresh()
+    return reconciled_articles(store, app.library.service)
 
 
 def _location(item: Bookmark | Highlight) -> str:

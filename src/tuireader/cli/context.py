@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from tuireader.cache_fallback import ensure_writable_cache
 from tuireader.cli.output import visible
 from tuireader.config import AppPaths, Settings, resolve_library
 from tuireader.library import Library
+from tuireader.storage.cache_fallback import ensure_writable_cache
 
 
 class CliError(click.ClickException):

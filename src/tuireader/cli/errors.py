@@ -10,8 +10,8 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-from tuireader.cache_fallback import DISK_FULL
 from tuireader.cli.output import visible
+from tuireader.storage.cache_fallback import DISK_FULL
 
 _NO_PERMISSION = {errno.EACCES, errno.EPERM}
 _SQLITE_HINTS = (

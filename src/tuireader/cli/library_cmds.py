@@ -10,7 +10,7 @@ from tuireader.articles.scan import display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.output import console, echo_json, safe, warn_skipped
 from tuireader.library import ArticleNotFound
-from tuireader.textsafe import clean_text
+from tuireader.text.inert import clean_text
 
 
 @click.command("list")

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from tuireader.articles.scan import Skipped, display_path
-from tuireader.textsafe import clean_line, inert_json
+from tuireader.text.inert import clean_line, inert_json
 
 
 def to_json(data: Any, *, indent: int | None = 2) -> str:

@@ -14,15 +14,22 @@ from contextlib import contextmanager
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.text import Text
 
 from tuireader.articles.scan import Skipped, display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.output import console, echo_json, safe, to_json, visible, warn_skipped
 from tuireader.search import SORTS, Filters, IndexProgress, SearchResults, SearchService
-from tuireader.textsafe import clean_line, clean_text
-from tuireader.wording import counted
+from tuireader.text.inert import clean_line, clean_text
+from tuireader.text.wording import counted
 
 EXIT_NO_HITS = 1
 EXIT_BAD_QUERY = 2
@@ -45,7 +52,7 @@ def progress_bar(out: Console) -> Iterator[Callable[[IndexProgress], None]]:
         console=out,
         transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(p: IndexProgress) -> None:
             if p.phase not in tasks:

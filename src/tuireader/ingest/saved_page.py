@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from tuireader.annotations.atomic import write_atomically
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 _SITE_DROP = re.compile(r"[^a-z0-9.-]+")

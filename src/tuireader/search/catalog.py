@@ -25,7 +25,7 @@ from pathlib import Path
 from tuireader.articles.model import Article
 from tuireader.search.models import CatalogEntry, Filters
 from tuireader.search.spelling import closest, text_words
-from tuireader.sqlite_read_only import open_read_only, unwritable_reason
+from tuireader.storage.sqlite_read_only import open_read_only, unwritable_reason
 
 # 3: the vocabulary's words come from whoosh_schema's tokeniser and fold_word (marks kept in
 # words, accents folded alike in NFC and NFD): an older catalog is discarded and re-parsed.

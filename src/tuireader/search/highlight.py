@@ -132,7 +132,7 @@ def _candidates(rx: re.Pattern[str], body: str) -> list[tuple[int, int, str, str
                 i -= 1
             if before > i >= 0 and _WORD_CHAR.match(body, i):
                 continue
-        token = token_at(body, start).group()  # type: ignore[union-attr]  # rx saw a \w
+        token = token_at(body, start).group()  # rx saw a \w
         out.append((start, start + len(token), *forms(token)))
     return out
 

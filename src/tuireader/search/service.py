@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tuireader.articles.errors import ArticleNotFound
 from tuireader.articles.model import Article
 from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_library
 from tuireader.search import whoosh_query
@@ -166,8 +167,6 @@ class SearchService:
 
     def article(self, ref: str) -> Article:
         """The full article, parsed from disk, by id, id prefix or path."""
-        from tuireader.library import ArticleNotFound
-
         rel = self._relative(ref)
         found = self.catalog.find(rel)
         path = found.path if found else rel

@@ -97,7 +97,7 @@ def _patch_add_postings() -> None:
         return original(self, schema, _CachedLengths(lengths) if lengths else lengths, items)
 
     add_postings._tuireader = True  # type: ignore[attr-defined]
-    FieldWriter.add_postings = add_postings  # type: ignore[method-assign]
+    FieldWriter.add_postings = add_postings
 
 
 def _pool_add(self, item) -> None:
@@ -137,8 +137,8 @@ def _patch_writers() -> None:
     from whoosh.codec.whoosh3 import W3PostingsWriter
     from whoosh.writing import PostingPool
 
-    PostingPool.add = _pool_add  # type: ignore[method-assign]
-    W3PostingsWriter.add_posting = _add_posting  # type: ignore[method-assign]
+    PostingPool.add = _pool_add
+    W3PostingsWriter.add_posting = _add_posting
 
 
 _patch_add_postings()

@@ -11,7 +11,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tuireader.config import AppPaths, Settings
-from tuireader.textsafe import clean_line, clean_text
+from tuireader.text.inert import clean_line, clean_text
 from tuireader.tui.bridge import Core, CoreBridge
 from tuireader.tui.keys import KEYS, keymap_from_settings
 from tuireader.tui.main_screen import MainScreen

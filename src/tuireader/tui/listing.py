@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 from tuireader.tui.widgets.article_list import ListRow
 
 SORTS = ("date", "title", "author", "relevance")

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from tuireader.text.wording import counted
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.controllers.annotating import AnnotatingController
 from tuireader.tui.controllers.base import MarksChanged, OpenRequested, RescanRequested
@@ -37,7 +38,6 @@ from tuireader.tui.typeahead import release_held_keys
 from tuireader.tui.widgets.article_list import ArticleList
 from tuireader.tui.widgets.key_footer import KeyFooter
 from tuireader.tui.widgets.reader_view import ReaderView
-from tuireader.wording import counted
 
 NARROW = 100  # below this width one pane takes the screen
 

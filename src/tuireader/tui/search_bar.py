@@ -8,7 +8,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from tuireader.textsafe import clean_line, clean_text
+from tuireader.text.inert import clean_line, clean_text
 
 
 class SearchBar(Input):

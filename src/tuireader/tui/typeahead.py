@@ -51,7 +51,7 @@ class KeyHold:
         if isinstance(focused, SearchBar):
             return SEARCH_HOLD if key in SearchBar.HAND_OFF_KEYS else None
         if isinstance(focused, Input):
-            closing = getattr(focused.screen, "CLOSING_KEYS", frozenset())
+            closing: frozenset[str] = getattr(focused.screen, "CLOSING_KEYS", frozenset())
             return CLOSE_HOLD if key in closing else None
         active = self.app.active_bindings.get(key)
         opens = active is not None and active.binding.action in DIALOG_ACTIONS

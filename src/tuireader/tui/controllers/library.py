@@ -83,7 +83,7 @@ class LibraryController(Controller):
 
     async def _reconcile_annotations(self) -> None:
         """Annotations follow moved files and re-anchor in edited ones (never lost)."""
-        from tuireader.annotation_sync import reconcile_with_catalog
+        from tuireader.library.annotation_sync import reconcile_with_catalog
 
         core = self.bridge.core
         lists = self.list_state

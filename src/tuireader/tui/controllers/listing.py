@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 from tuireader.tui.controllers.base import Controller
 from tuireader.tui.listing import ListFilters, RowMaker, browse, next_sort
 from tuireader.tui.widgets.article_list import ListRow

@@ -8,12 +8,12 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 from tuireader.tui.typeahead import release_held_keys
 
 
@@ -46,7 +46,7 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
     """A DataTable is fine here: annotations number in the hundreds, not the 100,000s."""
 
     CLOSING_KEYS: ClassVar[frozenset[str]] = frozenset({"escape"})  # see typeahead.py
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("slash", "focus_filter", "Filter"),
     ]

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
@@ -31,7 +31,7 @@ EXTENSIONS = {"markdown": ".md", "json": ".json", "csv": ".csv", "html": ".html"
 
 
 class _Dialog(ModalScreen):
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     # keys that close it from a text field: what is typed next waits for the screen below
     CLOSING_KEYS: ClassVar[frozenset[str]] = frozenset({"enter", "escape"})
 

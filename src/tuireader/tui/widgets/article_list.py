@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 
 MARK_BOOKMARK = "★"
 MARK_HIGHLIGHT = "✎"

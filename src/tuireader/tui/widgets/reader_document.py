@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tuireader.articles.markdown_blocks import Block, markdown_blocks, paragraph_blocks
 from tuireader.articles.model import Article
-from tuireader.textsafe import CONTROL_CHARS, clean_line
+from tuireader.text.inert import CONTROL_CHARS, clean_line
 
 HIGHLIGHT_COLORS = ("yellow", "green", "blue", "pink", "purple")
 
@@ -132,6 +132,6 @@ def _replacement(match: re.Match[str]) -> str:
     return " " if match.group() == "\t" else "\ufffd"
 
 
-# textsafe's control-character class plus what clean_text turns into newlines, and tabs
+# tuireader.text.inert's control-character class plus what clean_text turns into newlines, and tabs
 # (a tab's width depends on the column, which breaks cell arithmetic).
 _UNSAFE = re.compile(f"{CONTROL_CHARS.pattern}|[\t\u2028\u2029]")

@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from tuireader.articles.errors import ArticleNotFound
 from tuireader.articles.model import Article
 from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_library
 
+if TYPE_CHECKING:
+    from tuireader.search import SearchService
 
-class ArticleNotFound(LookupError):
-    """No article matches the id or path the user gave."""
+__all__ = ["ArticleNotFound", "Library"]
 
 
 @dataclass
@@ -26,13 +29,13 @@ class Library:
     cache_dir: Path | None = None  # default: the library's folder in the XDG cache dir
     skipped: list[Skipped] = field(default_factory=list, init=False)
     _articles: list[Article] | None = field(default=None, init=False, repr=False)
-    _service: object | None = field(default=None, init=False, repr=False)
+    _service: SearchService | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
 
     @property
-    def service(self):
+    def service(self) -> SearchService:
         if self._service is None:
             from tuireader.config import AppPaths
             from tuireader.search import SearchService

@@ -78,18 +78,34 @@ def reconcile_with_catalog(
     any other body is read only if a vanished article's annotations move to it. A read-only
     store is left as it was last saved.
     """
-    if store.read_only:
-        from tuireader.annotations import ReconcileReport
+    return _reconcile(store, search, entries)[0]
 
-        return ReconcileReport()
+
+def reconciled_articles(
+    store: AnnotationStore,
+    search: SearchService,
+    entries: Sequence[CatalogEntry] | None = None,
+) -> dict[str, CatalogArticle]:
+    """Reconcile as above, then the library's articles by id for exporting and listing (the
+    bodies of annotated articles already fetched, every other body only on use)."""
+    return _reconcile(store, search, entries)[1]
+
+
+def _reconcile(
+    store: AnnotationStore, search: SearchService, entries: Sequence[CatalogEntry] | None
+) -> tuple[ReconcileReport, dict[str, CatalogArticle]]:
+    from tuireader.annotations import ReconcileReport
+
     catalog = search.catalog
     if entries is None:  # (the reader passes the ones it has already loaded)
         entries = search.entries()
     articles = [CatalogArticle(entry, catalog) for entry in entries]
+    by_id = {article.id: article for article in articles}
     known = store.marks()
     annotated = [a.id for a in articles if a.id in known]
     bodies = catalog.bodies(annotated) if annotated else {}
-    for article in articles:
-        if article.id in bodies:
-            article._body = bodies[article.id]
-    return store.reconcile(articles)  # type: ignore[arg-type]
+    for article_id, body in bodies.items():
+        by_id[article_id]._body = body
+    if store.read_only:  # a read-only store is listed as it was last saved
+        return ReconcileReport(), by_id
+    return store.reconcile(articles), by_id

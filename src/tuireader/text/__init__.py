@@ -1,0 +1,1 @@
+"""Text shown to people: made inert (`inert`) and counted in words (`wording`)."""

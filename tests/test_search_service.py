@@ -408,3 +408,26 @@ def test_optimize_leaves_one_segment(lib: Path, svc: SearchService) -> None:
     assert svc.optimize()
     assert svc.store.searcher().reader().is_atomic()
     assert svc.search("ferry").total == 3
+
+
+def test_a_bug_in_whoosh_internals_is_not_taken_for_damage(
+    lib: Path, svc: SearchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TypeError from inside Whoosh's writer (what a changed private attribute that we
+    patch gives) surfaces as the bug it is; the index is not wiped and rebuilt."""
+    from whoosh.writing import SegmentWriter
+
+    before = svc.store.doc_count()
+    assert before == 4
+    write(lib, "news/harbour.txt", "Harbour\n\nThe harbour wall was mended in spring.\n")
+
+    def broken(self: object, **fields: object) -> None:
+        raise TypeError("an internal changed shape")
+
+    monkeypatch.setattr(SegmentWriter, "add_document", broken)
+    with pytest.raises(TypeError, match="internal changed shape"):
+        svc.refresh(processes=1)
+    monkeypatch.undo()
+    svc.store.close()
+    assert svc.store.doc_count() == before  # nothing wiped
+    assert "Ferry" in " ".join(titles(svc, "ferry"))

@@ -31,7 +31,7 @@ from tuireader.search.catalog import (
 )
 from tuireader.search.models import IndexProgress, RefreshSummary
 from tuireader.search.whoosh_schema import prime_index_terms
-from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
+from tuireader.search.whoosh_store import WhooshStore, is_damage
 
 Progress = Callable[[IndexProgress], None]
 CATALOG_BATCH = 1000
@@ -182,7 +182,9 @@ def update_index(
     try:
         _check(catalog, store, summary)
         _index_pending(catalog, store, summary, progress=progress, procs=procs)
-    except (IndexDamaged, *DAMAGE):
+    except Exception as exc:
+        if not is_damage(exc):
+            raise
         store.wipe()
         catalog.forget_index()
         summary.rebuilt = True

@@ -30,7 +30,7 @@ from tuireader.search.models import (
 )
 from tuireader.search.refresh import diff, run_refresh, walk_digest
 from tuireader.search.spelling import suggest
-from tuireader.search.whoosh_store import DAMAGE, IndexDamaged, WhooshStore
+from tuireader.search.whoosh_store import WhooshStore, is_damage
 
 SORTS = ("relevance", "date", "title", "author")
 # "Did you mean" only when a query finds (almost) nothing: 0 hits, or 1-2 that may be a stray
@@ -101,7 +101,9 @@ class SearchService:
         reports the damage)."""
         try:
             searcher = self.store.searcher()
-        except (IndexDamaged, *DAMAGE):
+        except Exception as exc:
+            if not is_damage(exc):
+                raise
             return True
         return searcher is not None and searcher.doc_count() > 0
 
@@ -240,7 +242,9 @@ class SearchService:
             found, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
             total = found.total
             suggestion = self._suggest(query) if total < SUGGEST_BELOW else None
-        except (IndexDamaged, *DAMAGE) as exc:
+        except Exception as exc:
+            if not is_damage(exc):
+                raise
             self.store.close()
             if self.indexing_elsewhere():  # most likely its rebuild, not damage: leave it be
                 reason = "the search index is being rebuilt by another tuireader process"

@@ -11,8 +11,11 @@ the catalog.
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -31,9 +34,39 @@ INDEX_NAME = "main"
 # index of format 2 written before it stays valid, and updates to it use its own schema.
 INDEX_FORMAT = "2"
 FORMAT_FILE = "tuireader-format"
-# Whoosh raises many kinds of errors on a damaged index; they are all "rebuild".
-DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
-          index.IndexError)  # fmt: skip
+# What Whoosh raises reading a damaged or half-written index: I/O errors, truncated or garbled
+# files (struct, zlib, pickle, bad values and lookups in its tables) and its own errors. They
+# mean "rebuild" (see `is_damage`).
+DAMAGE: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    ValueError,
+    KeyError,
+    IndexError,
+    index.IndexError,
+)
+# Whoosh also raises these on truncated files (`ord()` of an empty read), but from our own
+# patches of its internals they mean a bug (a changed Whoosh), which must show as one and
+# never wipe the index: they count as damage only when raised inside Whoosh's own code.
+_DAMAGE_IN_WHOOSH = (TypeError, AttributeError)
+_WHOOSH_DIR = str(Path(whoosh.__file__).resolve().parent)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether `exc` says the index is damaged (rebuild it) rather than that we have a bug."""
+    if isinstance(exc, (IndexDamaged, *DAMAGE)):
+        return True
+    if not isinstance(exc, _DAMAGE_IN_WHOOSH):
+        return False
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(_WHOOSH_DIR)
 
 
 MAX_SEGMENTS = 16
@@ -179,7 +212,9 @@ class WhooshStore:
                     self.folder.mkdir(parents=True, exist_ok=True)
                     (self.folder / FORMAT_FILE).write_text(INDEX_FORMAT, encoding="ascii")
                     self._ix = index.create_in(str(self.folder), make_schema(), INDEX_NAME)
-            except DAMAGE as exc:
+            except Exception as exc:
+                if not is_damage(exc):
+                    raise
                 raise IndexDamaged(str(exc)) from exc
             return self._ix
 
@@ -214,7 +249,9 @@ class WhooshStore:
                     self._searcher = ix.searcher()
                 else:
                     self._searcher = self._searcher.refresh()
-            except DAMAGE as exc:
+            except Exception as exc:
+                if not is_damage(exc):
+                    raise
                 self.close()
                 raise IndexDamaged(str(exc)) from exc
             return self._searcher
@@ -225,7 +262,9 @@ class WhooshStore:
             return 0
         try:
             return ix.doc_count()
-        except DAMAGE as exc:
+        except Exception as exc:
+            if not is_damage(exc):
+                raise
             raise IndexDamaged(str(exc)) from exc
 
     def stored_ids(self) -> set[str]:

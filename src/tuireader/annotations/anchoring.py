@@ -110,7 +110,7 @@ def relocate(body: str, quote: str, prefix: str, suffix: str, hint: int) -> tupl
     """
     if not quote:
         return None
-    if body[hint : hint + len(quote)] == quote and _context_score(
+    if body[hint : hint + len(quote)] == quote and context_score(
         body, hint, hint + len(quote), prefix, suffix
     ) == len(prefix) + len(suffix):
         return hint, hint + len(quote)
@@ -118,11 +118,12 @@ def relocate(body: str, quote: str, prefix: str, suffix: str, hint: int) -> tupl
     if not spans:
         return None
     return max(
-        spans, key=lambda s: (_context_score(body, s[0], s[1], prefix, suffix), -abs(s[0] - hint))
+        spans, key=lambda s: (context_score(body, s[0], s[1], prefix, suffix), -abs(s[0] - hint))
     )
 
 
-def _context_score(body: str, start: int, end: int, prefix: str, suffix: str) -> int:
+def context_score(body: str, start: int, end: int, prefix: str, suffix: str) -> int:
+    """How many characters of the saved prefix and suffix match around body[start:end]."""
     before = body[max(0, start - len(prefix)) : start]
     after = body[end : end + len(suffix)]
     return _common_suffix(prefix, before) + _common_prefix(suffix, after)

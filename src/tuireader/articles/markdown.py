@@ -7,6 +7,7 @@ is not fatal: the note is still read, as Markdown with no metadata.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from datetime import datetime
@@ -23,7 +24,7 @@ from tuireader.text.inert import clean_line, clean_text
 
 
 class _TomlHandler(BaseHandler):
-    FM_BOUNDARY = __import__("re").compile(r"^\+{3,}\s*$", __import__("re").MULTILINE)
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
     START_DELIMITER = END_DELIMITER = "+++"
 
     def load(self, fm: str, **kwargs: object) -> Any:
@@ -132,7 +133,16 @@ def _first_str(metadata: dict[str, Any], *keys: str) -> str:
 def _name(value: object) -> str:
     if isinstance(value, dict):
         return str(value.get("name") or value.get("display_name") or "")
-    return str(value) if isinstance(value, str | int) else ""
+    text = str(value) if isinstance(value, str | int) else ""
+    return _WIKILINK.sub(_wikilink_text, text)
+
+
+# Obsidian (and its Web Clipper) write authors as wiki links: "[[Jane Roe]]", "[[Jane|J. R.]]"
+_WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+
+
+def _wikilink_text(match: re.Match[str]) -> str:
+    return (match.group(2) or match.group(1)).strip()
 
 
 def _str_list(value: object) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("text", "markdown", "html", "epub")
 
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")

@@ -25,6 +25,7 @@ EXTENSIONS: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".epub": "epub",  # a ZIP: read from the bytes, never decoded as text
 }
 
 
@@ -63,12 +64,31 @@ def _printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _parse_epub(relpath: str, data: bytes) -> Article:
+    from tuireader.articles.epub import parse_epub
+
+    fallback = clean_line(_printable(PurePosixPath(relpath).stem).replace("-", " ")) or "Untitled"
+    try:
+        fields = parse_epub(data, fallback_title=fallback)
+    except SkipFile:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise SkipFile(f"could not read the EPUB: {type(exc).__name__}") from exc
+    except Exception as exc:
+        raise SkipFile(f"could not parse epub: {type(exc).__name__}: {exc}"[:200]) from exc
+    if not fields.body.strip():
+        raise SkipFile("no article text found")
+    return build_article(relpath, "epub", fields)
+
+
 def parse_bytes(relpath: str, data: bytes) -> Article:
     """Parse one file's bytes into an Article, or raise SkipFile with the reason."""
     if len(data) > MAX_BYTES:
         raise SkipFile(f"too large ({len(data) / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
     if not data.strip():
         raise SkipFile("empty file")
+    if EXTENSIONS.get(PurePosixPath(relpath).suffix.lower()) == "epub":
+        return _parse_epub(relpath, data)
     text = decode_bytes(data)
     if not text.strip():
         raise SkipFile("empty file")

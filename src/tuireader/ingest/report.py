@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+ALREADY = "already in the library"  # the `skipped` reason of an item imported before
+
 # (done, total, what) -- total 0 when unknown; called from the importing thread
 Progress = Callable[[int, int, str], None]
 
@@ -29,6 +31,10 @@ class ImportReport:
         self.highlights_added += other.highlights_added
         self.highlights_kept += other.highlights_kept
         self.highlights_unanchored += other.highlights_unanchored
+
+    @property
+    def already(self) -> int:
+        return sum(1 for _, why in self.skipped if why == ALREADY)
 
     @property
     def changed(self) -> bool:

@@ -6,6 +6,7 @@ A kind is registered in `KINDS` (order matters: the first whose `detect` says ye
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -40,10 +41,28 @@ class ExportKind(Protocol):
 
 
 KINDS: list[ExportKind] = []  # filled by the kinds' modules (see `load_kinds`)
+# The modules of this package that define a `KIND`, in detection order: a new kind is one
+# more name here (the ZIP and JSON kinds first: their signatures are the most specific).
+KIND_MODULES: tuple[str, ...] = ("omnivore", "wallabag", "obsidian")
+
+
+def load_kinds() -> list[ExportKind]:
+    """Register every kind of `KIND_MODULES` once (idempotent); the registered kinds."""
+    for name in KIND_MODULES:
+        kind = importlib.import_module(f"{__name__}.{name}").KIND
+        if all(k.name != kind.name for k in KINDS):
+            KINDS.append(kind)
+    return KINDS
+
+
+def kind_named(name: str) -> ExportKind | None:
+    return next((kind for kind in load_kinds() if kind.name == name), None)
 
 
 def detect_kind(path: Path) -> ExportKind | None:
-    """The first registered kind that recognises the file, or None."""
-    with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
-    return next((kind for kind in KINDS if kind.detect(path, head)), None)
+    """The first registered kind that recognises the file (or folder), or None."""
+    head = b""
+    if not path.is_dir():
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    return next((kind for kind in load_kinds() if kind.detect(path, head)), None)

@@ -45,10 +45,11 @@ class ReaderDocument:
 
     @classmethod
     def from_article(cls, article: Article) -> ReaderDocument:
-        """Markdown articles keep their structure when it matches the body; else paragraphs."""
+        """Articles with a Markdown source (Markdown, EPUB) keep their structure when it
+        matches the body; else paragraphs."""
         body = inert_body(article.body)
         blocks: list[Block] | None = None
-        if article.format == "markdown" and article.source:
+        if article.source:
             try:
                 parsed = markdown_blocks(article.source)
             except Exception:  # a parser hiccup must not stop the article from opening

@@ -1,0 +1,170 @@
+"""EPUB books (.epub): one article per book, its chapters as sections.
+
+An EPUB is a ZIP: `META-INF/container.xml` names the OPF package, whose metadata gives the
+title, creators, date, language and subjects, and whose spine gives the reading order of
+the chapters' XHTML files. Each chapter goes through the HTML text pipeline (the same
+paragraph walk as saved pages) and becomes a `#` heading plus its paragraphs in a Markdown
+`source`, so the reader shows chapter headings and the body is, as for every Markdown
+article, the blocks joined by blank lines (offsets line up).
+
+Defensive: members are read through `safezip` (size, total and ratio caps, no path
+traversal); a book with `META-INF/encryption.xml` (DRM or font obfuscation of content) is
+skipped with that reason; a broken chapter is left out, a book with no readable chapter is
+skipped; at most `MAX_CHAPTERS` chapters and `MAX_BODY` characters are read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+from lxml import etree
+
+from tuireader.articles.dates import parse_date
+from tuireader.articles.decode import decode_bytes
+from tuireader.articles.errors import SkipFile
+from tuireader.articles.html import load_tree
+from tuireader.articles.html_text import tree_paragraphs
+from tuireader.articles.markdown_blocks import blocks_to_body, markdown_blocks
+from tuireader.articles.model import ParsedFields, make_summary
+from tuireader.safezip import SafeZip, ZipRefused
+from tuireader.textsafe import clean_line, clean_text
+
+MAX_CHAPTERS = 2000
+MAX_BODY = 8_000_000  # characters of reading text: beyond this the book is cut, and says so
+_NS = {
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+_HEADINGS = ("h1", "h2", "h3")
+
+
+def parse_epub(data: bytes, *, fallback_title: str = "Untitled") -> ParsedFields:
+    """Title, author, date, subjects and the chapters' text of an EPUB's bytes."""
+    try:
+        book = SafeZip(io.BytesIO(data))
+    except ZipRefused as exc:
+        raise SkipFile(f"not a readable EPUB: {exc}") from exc
+    with book:
+        return _parse(book, fallback_title)
+
+
+def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
+    if book.has("META-INF/encryption.xml"):
+        raise SkipFile("encrypted EPUB (DRM): META-INF/encryption.xml is present")
+    opf_path = _opf_path(book)
+    opf = _xml(book, opf_path)
+    if opf is None:
+        raise SkipFile(f"EPUB package {opf_path} is missing or not XML")
+    base = PurePosixPath(opf_path).parent
+    meta = opf.find("opf:metadata", _NS)
+
+    def dc(name: str) -> list[str]:
+        if meta is None:
+            return []
+        found = meta.findall(f"dc:{name}", _NS)
+        return [clean_line(" ".join("".join(el.itertext()).split())) for el in found]
+
+    manifest = {
+        item.get("id"): item
+        for item in opf.iterfind("opf:manifest/opf:item", _NS)
+        if item.get("id") and item.get("href")
+    }
+    source_parts: list[str] = []
+    size = 0
+    for ref in list(opf.iterfind("opf:spine/opf:itemref", _NS))[:MAX_CHAPTERS]:
+        item = manifest.get(ref.get("idref"))
+        if item is None or "html" not in (item.get("media-type") or ""):
+            continue
+        member = _join(base, item.get("href") or "")
+        section = _chapter(book, member)
+        if not section:
+            continue
+        size += len(section)
+        if size > MAX_BODY:
+            source_parts.append("*(the rest of this book is not shown: it is too long)*")
+            break
+        source_parts.append(section)
+    if not source_parts:
+        raise SkipFile("no readable chapter in the EPUB")
+    source = "\n\n".join(source_parts) + "\n"
+    blocks = markdown_blocks(source)
+    body = blocks_to_body(blocks)
+    titles, creators = dc("title"), [c for c in dc("creator") if c]
+    date = next((d for d in (parse_date(v) for v in dc("date")) if d), None)
+    description = next((clean_line(clean_text(v)) for v in dc("description") if v), "")
+    first = next((b for b in blocks if b.kind == "paragraph"), None)
+    return ParsedFields(
+        title=next((t for t in titles if t), "") or fallback_title,
+        body=body,
+        author=", ".join(creators) or None,
+        date=date,
+        tags=tuple(s for s in dc("subject") if s),
+        summary=make_summary(description or (first.text if first else "")),
+        site=next((p for p in dc("publisher") if p), None),
+        source=source,
+    )
+
+
+def _opf_path(book: SafeZip) -> str:
+    container = _xml(book, "META-INF/container.xml")
+    if container is not None:
+        root = container.find("c:rootfiles/c:rootfile", _NS)
+        if root is not None and root.get("full-path"):
+            return root.get("full-path") or ""
+    opfs = [n for n in book.names() if n.lower().endswith(".opf")]
+    if not opfs:
+        raise SkipFile("no OPF package in the EPUB (META-INF/container.xml names none)")
+    return opfs[0]
+
+
+def _xml(book: SafeZip, name: str) -> etree._Element | None:
+    try:
+        data = book.read(name)
+    except ZipRefused:
+        return None
+    try:
+        return etree.parse(io.BytesIO(data), _XML).getroot()
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _join(base: PurePosixPath, href: str) -> str:
+    parts: list[str] = []
+    for part in (base / unquote(href.split("#", 1)[0])).parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _chapter(book: SafeZip, member: str) -> str:
+    """One chapter as Markdown: `# heading` (when it has one) and escaped paragraphs."""
+    try:
+        data = book.read(member)
+    except ZipRefused:
+        return ""
+    root = load_tree(decode_bytes(data))  # lenient HTML parsing: broken XHTML still reads
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ""
+    heading = next((el for el in body.iter(*_HEADINGS)), None)
+    title = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
+    paragraphs = tree_paragraphs(body, drop_chrome=True)
+    if title and paragraphs and " ".join(paragraphs[0].split()) == title:
+        paragraphs = paragraphs[1:]
+    lines = [f"# {_escape(title)}"] if title else []
+    lines += [_escape(" ".join(clean_text(p).split())) for p in paragraphs]
+    return "\n\n".join(line for line in lines if line.strip("# "))
+
+
+def _escape(text: str) -> str:
+    """Paragraph text as literal Markdown (a '1.' or '#' opening a line stays text)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)

@@ -1,0 +1,114 @@
+"""wallabag's JSON export: a list of entries (id, title, url, content as HTML, tags,
+published_by, created_at, published_at, is_archived, ...), each with its `annotations`
+(quote, text = the note, ranges = XPath offsets into wallabag's own rendering).
+
+Entries are saved with `save_page` under `imported/wallabag/<site>/`; annotations become
+highlights placed by their quote on the saved text (the ranges point into wallabag's DOM,
+not ours, so they are not used).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tuireader.articles.dates import parse_date
+from tuireader.ingest.exports import ImportTarget
+from tuireader.ingest.exports.common import save_item
+from tuireader.ingest.highlights import ImportedHighlight
+from tuireader.ingest.report import ImportReport, Progress
+from tuireader.ingest.saved_page import SavedPage
+
+MAX_JSON = 512 * 1024 * 1024
+_SIGNS = (b'"is_archived"', b'"is_starred"', b'"reading_time"', b'"domain_name"')
+
+
+class WallabagKind:
+    name = "wallabag"
+    label = "wallabag export (JSON)"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        return start[:1] in (b"[", b"{") and b'"url"' in head and any(s in head for s in _SIGNS)
+
+    def run(self, path: Path, target: ImportTarget, progress: Progress | None) -> ImportReport:
+        report = ImportReport()
+        try:
+            if path.stat().st_size > MAX_JSON:
+                report.failed.append((path.name, f"larger than {MAX_JSON // 2**20} MB"))
+                return report
+            data = json.loads(path.read_bytes())
+        except OSError as exc:
+            report.failed.append((path.name, f"cannot be read: {exc.strerror or exc}"))
+            return report
+        except (ValueError, UnicodeDecodeError) as exc:
+            report.failed.append((path.name, f"not valid JSON ({exc})"))
+            return report
+        entries = data if isinstance(data, list) else [data]
+        for done, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                report.failed.append((f"entry {done + 1}", "not an object"))
+                continue
+            if progress:
+                progress(done, len(entries), str(entry.get("title") or ""))
+            _import_entry(entry, target, report)
+        if progress:
+            progress(len(entries), len(entries), "")
+        return report
+
+
+def _import_entry(entry: dict, target: ImportTarget, report: ImportReport) -> None:
+    url = _text(entry.get("url") or entry.get("given_url"))
+    label = _text(entry.get("title")) or url or f"entry {entry.get('id')}"
+    authors = entry.get("published_by")
+    author = ", ".join(_text(a) for a in authors if _text(a)) if isinstance(authors, list) else ""
+    content = entry.get("content")
+    page = SavedPage(
+        title=_text(entry.get("title")) or url or "Untitled",
+        body_html=content if isinstance(content, str) else "",
+        source_id=url or f"wallabag:{entry.get('id')}",
+        url=url or None,
+        author=author or _text(authors) or None,
+        published=_date(entry.get("published_at")),
+        site=_text(entry.get("domain_name")) or None,
+        tags=tuple(t for t in (_tag(x) for x in _list(entry.get("tags"))) if t),
+    )
+    highlights = [
+        ImportedHighlight(_text(a.get("quote")), _note(a.get("text")))
+        for a in _list(entry.get("annotations"))
+        if isinstance(a, dict) and _text(a.get("quote"))
+    ]
+    save_item(
+        "imported/wallabag",
+        page,
+        target,
+        report,
+        label=label,
+        when=_date(entry.get("created_at")),
+        highlights=highlights,
+    )
+
+
+def _date(value: object):
+    return parse_date(value) if isinstance(value, str) and value.strip() else None
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _tag(value: object) -> str:
+    if isinstance(value, dict):  # the API's shape: {"id", "label", "slug"}
+        value = value.get("label")
+    return _text(value)
+
+
+def _note(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _text(value: object) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+KIND = WallabagKind()

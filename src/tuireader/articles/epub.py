@@ -29,8 +29,8 @@ from tuireader.articles.html import load_tree
 from tuireader.articles.html_text import tree_paragraphs
 from tuireader.articles.markdown_blocks import blocks_to_body, markdown_blocks
 from tuireader.articles.model import ParsedFields, make_summary
-from tuireader.safezip import SafeZip, ZipRefused
-from tuireader.textsafe import clean_line, clean_text
+from tuireader.storage.safezip import SafeZip, ZipRefused
+from tuireader.text.inert import clean_line, clean_text
 
 MAX_CHAPTERS = 2000
 MAX_BODY = 8_000_000  # characters of reading text: beyond this the book is cut, and says so

@@ -18,7 +18,7 @@ from tuireader.cli.output import visible
 from tuireader.cli.search_cmds import service
 from tuireader.ingest.exports import ImportTarget, detect_kind, kind_named, load_kinds
 from tuireader.ingest.report import ALREADY, ImportReport
-from tuireader.wording import counted
+from tuireader.text.wording import counted
 
 
 @click.command("import-articles")

@@ -21,7 +21,7 @@ from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article
 from tuireader.articles.registry import parse_bytes
 from tuireader.ingest.report import ImportReport
-from tuireader.textsafe import clean_line
+from tuireader.text.inert import clean_line
 
 if TYPE_CHECKING:
     from tuireader.annotations.store import AnnotationStore

@@ -20,7 +20,7 @@ from tuireader.ingest.exports.common import save_item
 from tuireader.ingest.highlights import ImportedHighlight
 from tuireader.ingest.report import ImportReport, Progress
 from tuireader.ingest.saved_page import SavedPage
-from tuireader.safezip import SafeZip, ZipRefused
+from tuireader.storage.safezip import SafeZip, ZipRefused
 
 _METADATA = re.compile(r"(?:^|/)metadata_(\d+)_to_\d+\.json$")
 _LABELS = re.compile(r"^(?:#[^\s#]+\s*)+$")

@@ -1,0 +1,101 @@
+"""EPUB books: metadata from the OPF, chapters in spine order as headings, bad books skipped."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+from make_epub import BOOK_CHAPTERS, write_epub
+
+from tuireader.articles.errors import SkipFile
+from tuireader.articles.markdown_blocks import markdown_blocks
+from tuireader.articles.registry import parse_bytes
+from tuireader.tui.widgets.reader_document import ReaderDocument
+
+CHAPTERS = [
+    ("First Light", ["Morning # one: the *stars* fade.", "1. Not a list, just a number."]),
+    ("Second Tide", ["The water rose by noon."]),
+]
+
+
+def book(tmp_path: Path, **kwargs: object) -> bytes:
+    return write_epub(tmp_path / "b.epub", kwargs.pop("chapters", CHAPTERS), **kwargs).read_bytes()  # type: ignore[arg-type]
+
+
+def test_metadata_chapters_and_offsets(tmp_path: Path) -> None:
+    article = parse_bytes("books/b.epub", book(tmp_path, title="Tides", author="R. Lane", subjects=("sea",)))  # fmt: skip
+    assert (article.format, article.title, article.author) == ("epub", "Tides", "R. Lane")
+    assert article.date is not None and article.date.year == 2024 and article.tags == ("sea",)
+    assert article.body.split("\n\n") == [
+        "First Light",
+        "Morning # one: the *stars* fade.",
+        "1. Not a list, just a number.",
+        "Second Tide",
+        "The water rose by noon.",
+    ]
+    blocks = markdown_blocks(article.source or "")
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "paragraph", "heading", "paragraph"]
+    doc = ReaderDocument.from_article(article)  # the reader keeps the headings
+    assert [b.kind for b in doc.blocks] == [b.kind for b in blocks]
+
+
+def test_spine_order_not_file_order(tmp_path: Path) -> None:
+    article = parse_bytes("b.epub", book(tmp_path, reverse_spine=True))
+    assert article.body.startswith("Second Tide")
+
+
+def test_the_library_book_reads() -> None:
+    data = (Path(__file__).parent.parent / "library/books/the-lighthouse-keepers-almanac.epub").read_bytes()  # fmt: skip
+    article = parse_bytes("books/the-lighthouse-keepers-almanac.epub", data)
+    assert article.title == "The Lighthouse Keeper's Almanac" and article.author == "Ines Marlow"
+    assert [b.text for b in markdown_blocks(article.source or "") if b.kind == "heading"] == [c[0] for c in BOOK_CHAPTERS]  # fmt: skip
+
+
+def test_encrypted_book_is_skipped_with_the_reason(tmp_path: Path) -> None:
+    data = book(tmp_path, extra={"META-INF/encryption.xml": b"<encryption/>"})
+    with pytest.raises(SkipFile, match="encrypted EPUB"):
+        parse_bytes("b.epub", data)
+
+
+def test_missing_opf_and_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "no-opf.epub"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("text/ch1.xhtml", "<html><body><p>x</p></body></html>")
+    with pytest.raises(SkipFile, match="no OPF"):
+        parse_bytes("no-opf.epub", path.read_bytes())
+    with pytest.raises(SkipFile, match="not a readable EPUB"):
+        parse_bytes("x.epub", b"PK\x03\x04 this is not a zip at all")
+
+
+def test_broken_chapter_xhtml_still_reads_and_a_bomb_chapter_is_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "b.epub"
+    write_epub(path, CHAPTERS)
+    # rewrite chapter 1 as unclosed XHTML and chapter 2 as 40 MB of zeros
+    out = tmp_path / "c.epub"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.endswith("chapter1.xhtml"):
+                body = b"<html><body><h1>First Light<p>Unclosed <b>tags everywhere"
+            elif info.filename.endswith("chapter2.xhtml"):
+                body = b"\0" * (40 * 1024 * 1024)
+            dst.writestr(info.filename, body)
+    article = parse_bytes("c.epub", out.read_bytes())
+    assert "Unclosed tags everywhere" in article.body
+    assert "Second Tide" not in article.body
+
+
+def test_scanned_with_the_library(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tuireader.cli import cli
+
+    root = tmp_path / "lib"
+    write_epub(root / "books" / "tides.epub", CHAPTERS, title="Tides")
+    result = CliRunner().invoke(cli, ["--library", str(root), "search", "water", "--json"])
+    assert '"Tides"' in result.output

@@ -42,12 +42,19 @@ def import_articles_cmd(app: AppContext, file: Path, kind_name: str | None, no_i
             click.echo(f"warning: highlights not imported: {store.read_only_reason}", err=True)
         report = kind.run(file, target, _progress())
     _print(report, kind.label)
-    if (report.saved or report.updated) and not no_index:
+    if not no_index:
+        index_new_articles(app, report)
+    if not (report.saved or report.updated or report.skipped or report.highlights_added):
+        sys.exit(1)  # nothing could be imported
+
+
+def index_new_articles(app: AppContext, report: ImportReport) -> None:
+    """Bring the catalog and index up to date when files were written, so `tuireader
+    search` finds them at once."""
+    if report.saved or report.updated:
         summary = service(app).refresh()
         if summary.busy:
             click.echo("note: another process is indexing; run `tuireader index` later", err=True)
-    if not (report.saved or report.updated or report.skipped or report.highlights_added):
-        sys.exit(1)  # nothing could be imported
 
 
 def _progress():

@@ -1,0 +1,50 @@
+"""A web page by URL → the article to save: fetch it, run it through the HTML pipeline.
+
+The offline copy keeps what the reader needs, the article's paragraphs and its metadata
+(title, author, date, site, tags, canonical URL), not the page's scripts and furniture: the
+same extraction the library uses for saved HTML files (`articles.html`).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from tuireader.articles.errors import SkipFile
+from tuireader.articles.registry import parse_bytes
+from tuireader.ingest.http import FetchError, fetch
+from tuireader.ingest.saved_page import SavedPage
+
+# Fewer words than this is a login wall, a cookie notice or a page of links, not an article.
+MIN_WORDS = 20
+
+
+def fetch_page(url: str) -> SavedPage:
+    """The article at `url`; FetchError (one line) when it cannot be fetched or read."""
+    fetched = fetch(url)
+    return page_from_html(fetched.content, fetched.url, requested=url)
+
+
+def page_from_html(data: bytes, url: str, *, requested: str | None = None) -> SavedPage:
+    """The article of an HTML page fetched from `url` (its canonical URL wins when given)."""
+    name = PurePosixPath(urlsplit(url).path).name or "page"
+    try:
+        article = parse_bytes(f"{name}.html", data)
+    except SkipFile as exc:
+        raise FetchError(f"no article found on the page ({exc.reason})") from exc
+    if article.words < MIN_WORDS:
+        raise FetchError(f"no article found on the page (only {article.words} words of text)")
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in article.body.split("\n\n") if p)
+    canonical = article.url if article.url and article.url.startswith("http") else url
+    return SavedPage(
+        title=article.title,
+        body_html=body,
+        source_id=requested or url,
+        url=canonical,
+        author=article.author,
+        published=article.date,
+        site=article.site,
+        tags=article.tags,
+        summary=article.summary or None,
+    )

@@ -138,8 +138,8 @@ def test_an_export_with_no_links_is_one_line(tmp_path: Path, target: ImportTarge
 
 def test_pocket_through_the_cli_fetches_from_a_local_server(tmp_path: Path) -> None:
     from click.testing import CliRunner
-    from local_web import Route, serve
 
+    from local_web import Route, serve
     from tuireader.cli import cli
 
     for web in serve():
@@ -152,7 +152,7 @@ def test_pocket_through_the_cli_fetches_from_a_local_server(tmp_path: Path) -> N
         library = tmp_path / "lib"
         library.mkdir()
 
-        def run(*args: str):
+        def run(*args: str, library: Path = library):
             return CliRunner().invoke(cli, ["--library", str(library), *args])
 
         first = run("import-articles", str(csv))

@@ -59,6 +59,10 @@ class AppPaths:
         name = "".join(ch if ch.isalnum() else "-" for ch in Path(resolved).name)[:40]
         return self.cache_dir / "libraries" / f"{name}-{digest}"
 
+    def feeds_file(self, root: Path) -> Path:
+        """One library's feed subscriptions (user data: not the cache, not the library)."""
+        return self.data_dir / "feeds" / f"{self.library_cache(root).name}.json"
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -12,7 +12,14 @@ import sys
 import click
 
 from tuireader import __version__
-from tuireader.cli import annotation_cmds, import_cmds, ingest_cmds, library_cmds, search_cmds
+from tuireader.cli import (
+    annotation_cmds,
+    feed_cmds,
+    import_cmds,
+    ingest_cmds,
+    library_cmds,
+    search_cmds,
+)
 from tuireader.cli.context import AppContext
 from tuireader.cli.errors import describe_os_error, describe_sqlite_error
 from tuireader.cli.output import visible
@@ -55,6 +62,7 @@ search_cmds.register(cli)
 annotation_cmds.register(cli)
 import_cmds.register(cli)
 ingest_cmds.register(cli)
+feed_cmds.register(cli)
 
 
 def main(argv: list[str] | None = None) -> None:

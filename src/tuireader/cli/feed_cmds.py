@@ -1,0 +1,159 @@
+"""`tuireader feed ...`: subscribe to feeds and save their entries into the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tuireader.cli.context import AppContext, CliError, pass_app
+from tuireader.cli.import_cmds import index_new_articles
+from tuireader.cli.output import visible
+from tuireader.ingest.feeds.subscriptions import Subscription, Subscriptions
+from tuireader.ingest.report import ImportReport
+
+
+def _subscriptions(app: AppContext) -> Subscriptions:
+    try:
+        return Subscriptions(app.paths.feeds_file(app.library_root))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+@click.group("feed")
+def feed_group() -> None:
+    """Subscribe to RSS, Atom, RDF and JSON feeds; entries become articles in feeds/."""
+
+
+@feed_group.command("add")
+@click.argument("source", metavar="URL|FILE")
+@click.option("--full-page", is_flag=True, help="Fetch the linked page when an entry is a summary.")
+@click.option("--no-update", is_flag=True, help="Subscribe only; fetch nothing now.")
+@pass_app
+def feed_add(app: AppContext, source: str, full_page: bool, no_update: bool) -> None:
+    """Subscribe to a feed (and fetch its entries now)."""
+    if not source.lower().startswith(("http://", "https://")):
+        path = Path(source).expanduser()
+        if not path.is_file():
+            raise CliError(f"neither a web address nor a file: {source}")
+        source = str(path.resolve())
+    subs = _subscriptions(app)
+    feed = subs.add(source, full_page=full_page)
+    feed.full_page = feed.full_page or full_page
+    report = ImportReport() if no_update else _update(app, [feed])
+    subs.save()
+    click.echo(f"subscribed: {feed.name} ({visible(feed.title or feed.source)})")
+    _finish(app, report)
+
+
+@feed_group.command("list")
+@pass_app
+def feed_list(app: AppContext) -> None:
+    """The subscriptions: name, entries saved, last problem."""
+    subs = _subscriptions(app)
+    if not subs.feeds:
+        click.echo("No feeds. Add one with: tuireader feed add URL")
+    for feed in subs.feeds:
+        state = f"error: {feed.last_error}" if feed.last_error else f"{len(feed.seen)} entries"
+        mode = " (full pages)" if feed.full_page else ""
+        click.echo(
+            f"{feed.name}\t{visible(feed.title or '-')}\t{visible(feed.source)}{mode}\t"
+            f"{visible(state)}"
+        )
+
+
+@feed_group.command("remove")
+@click.argument("name")
+@pass_app
+def feed_remove(app: AppContext, name: str) -> None:
+    """Unsubscribe (the articles already saved stay in the library)."""
+    subs = _subscriptions(app)
+    feed = subs.remove(name)
+    if feed is None:
+        raise CliError(f"no feed {name!r} (see: tuireader feed list)")
+    subs.save()
+    click.echo(f"removed {feed.name}; its articles stay in {feed.folder}/")
+
+
+@feed_group.command("update")
+@click.argument("names", nargs=-1)
+@click.option("--all", "all_feeds", is_flag=True, help="Every feed (the default with no NAME).")
+@pass_app
+def feed_update(app: AppContext, names: tuple[str, ...], all_feeds: bool) -> None:
+    """Fetch new entries (a conditional GET: an unchanged feed costs one small request)."""
+    subs = _subscriptions(app)
+    chosen = subs.feeds if all_feeds or not names else []
+    for name in names if not all_feeds else ():
+        feed = subs.find(name)
+        if feed is None:
+            raise CliError(f"no feed {name!r} (see: tuireader feed list)")
+        chosen.append(feed)
+    report = _update(app, chosen)
+    subs.save()
+    _finish(app, report)
+
+
+@feed_group.command("import-opml")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-update", is_flag=True, help="Subscribe only; fetch nothing now.")
+@pass_app
+def feed_import_opml(app: AppContext, file: Path, no_update: bool) -> None:
+    """Subscribe to every feed of an OPML file (another reader's export)."""
+    from tuireader.ingest.feeds.opml import read_opml
+    from tuireader.ingest.feeds.parse import FeedError
+
+    try:
+        outlines = read_opml(file.read_bytes())
+    except (FeedError, OSError) as exc:
+        raise CliError(f"{file.name}: {exc}") from exc
+    subs = _subscriptions(app)
+    before = len(subs.feeds)
+    added = [subs.add(o.url, o.title) for o in outlines]
+    for feed, outline in zip(added, outlines, strict=True):
+        feed.title = feed.title or outline.title
+    subs.save()
+    click.echo(f"{len(subs.feeds) - before} feeds added ({len(outlines)} in {file.name})")
+    if not no_update:
+        report = _update(app, added)
+        subs.save()
+        _finish(app, report)
+
+
+@feed_group.command("export-opml")
+@click.option("-o", "--output", default="-", metavar="FILE|-", help="Write to FILE.")
+@pass_app
+def feed_export_opml(app: AppContext, output: str) -> None:
+    """Write the subscriptions as OPML (for another feed reader)."""
+    from tuireader.annotations.atomic import write_atomically
+    from tuireader.ingest.feeds.opml import write_opml
+
+    text = write_opml(_subscriptions(app).feeds)
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomically(Path(output).expanduser(), text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def _update(app: AppContext, feeds: list[Subscription]) -> ImportReport:
+    from tuireader.ingest.feeds.update import update_feed
+
+    report = ImportReport()
+    for feed in feeds:
+        one = update_feed(app.library_root, feed)
+        click.echo(f"{feed.name}: {len(one.saved)} new, {len(one.failed)} failed", err=True)
+        report.merge(one)
+    return report
+
+
+def _finish(app: AppContext, report: ImportReport) -> None:
+    for item, why in report.failed:
+        click.echo(f"failed: {visible(item)}: {visible(why)}", err=True)
+    index_new_articles(app, report)
+    if report.failed and not report.saved:
+        sys.exit(1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(feed_group)

@@ -1,0 +1,1 @@
+"""Feed subscriptions: RSS, Atom, RDF and JSON Feed entries saved as library articles."""

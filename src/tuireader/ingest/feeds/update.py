@@ -1,0 +1,111 @@
+"""Update one feed: conditional GET, parse, save each new entry as a library article."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tuireader.ingest.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
+from tuireader.ingest.feeds.subscriptions import Subscription
+from tuireader.ingest.http import FEED_TYPES, FetchError, fetch
+from tuireader.ingest.report import ImportReport
+from tuireader.ingest.saved_page import SavedPage, SaveOutcome, clean_article_html, save_page
+
+# The entry's own text is "only a summary" below this many characters of text.
+SUMMARY_CHARS = 600
+FetchPage = Callable[[str], SavedPage]
+
+
+def read_feed(feed: Subscription) -> ParsedFeed | None:
+    """The feed's entries, or None when the server says nothing changed (304)."""
+    if not feed.source.lower().startswith(("http://", "https://")):
+        try:
+            data = Path(feed.source).read_bytes()
+        except OSError as exc:
+            raise FeedError(f"cannot read {feed.source}: {exc.strerror or exc}") from exc
+        return parse_feed(data)
+    fetched = fetch(
+        feed.source, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
+    )
+    if fetched.not_modified:
+        return None
+    parsed = parse_feed(fetched.content)
+    feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
+    return parsed
+
+
+def update_feed(
+    root: Path, feed: Subscription, fetch_page: FetchPage | None = None
+) -> ImportReport:
+    """Save the entries not seen before; a bad entry is one line, the feed goes on."""
+    report = ImportReport()
+    feed.last_update = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        parsed = read_feed(feed)
+    except (FetchError, FeedError) as exc:
+        feed.last_error = str(exc)
+        report.failed.append((feed.name, str(exc)))
+        return report
+    feed.last_error = None
+    if parsed is None:
+        return report
+    feed.title = feed.title or parsed.title
+    seen = set(feed.seen)
+    for entry in parsed.entries:
+        if entry.id in seen:
+            continue
+        try:
+            page = _page(feed, entry, fetch_page)
+            result = save_page(root, feed.folder, page)
+        except (FetchError, OSError) as exc:
+            report.failed.append((entry.link or entry.title, str(exc)))
+            continue  # not marked seen: tried again next time
+        if result.outcome is SaveOutcome.WRITTEN:
+            report.saved.append(str(result.path))
+        feed.seen.append(entry.id)
+        seen.add(entry.id)
+    return report
+
+
+def _page(feed: Subscription, entry: FeedEntry, fetch_page: FetchPage | None) -> SavedPage:
+    own = SavedPage(
+        title=entry.title,
+        body_html=entry.html,
+        source_id=entry.id,
+        url=entry.link,
+        author=entry.author,
+        published=entry.published,
+        site=feed.title or None,
+        tags=entry.tags,
+    )
+    if feed.full_page and entry.link and _is_summary(entry):
+        if fetch_page is None:
+            from tuireader.ingest.fetch_page import fetch_page as real_fetch
+
+            fetch_page = real_fetch
+        full = fetch_page(entry.link)
+        return SavedPage(
+            title=full.title or own.title,
+            body_html=full.body_html,
+            source_id=entry.id,
+            url=full.url or entry.link,
+            author=full.author or own.author,
+            published=own.published or full.published,
+            site=own.site or full.site,
+            tags=tuple(dict.fromkeys((*own.tags, *full.tags))),
+            summary=full.summary,
+        )
+    if not _text(entry.html):
+        raise FetchError("the entry has no text (try --full-page)")
+    return own
+
+
+def _is_summary(entry: FeedEntry) -> bool:
+    return not entry.full or len(_text(entry.html)) < SUMMARY_CHARS
+
+
+def _text(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]*>", " ", clean_article_html(html)).split())

@@ -66,8 +66,11 @@ def test_omnivore_import_saves_articles_and_places_highlights(
     sheet = marks["A good mender ties a sheet bend so tight it disappears into the mesh."]
     assert sheet.note == "Look up how a sheet bend is tied." and sheet.tags == ("knots",)
     assert shown["body"][sheet.start : sheet.end] == sheet.quote
-    # a quote split over two '> ' lines is found across the line break
-    assert "Growers count chill hours between zero and seven degrees." in marks
+    # a quote over two paragraphs (Omnivore writes the paragraph break as a "> " line and
+    # the next paragraph unprefixed) is found across the paragraph break
+    (cold,) = [q for q in marks if q.startswith("Without enough cold hours")]
+    assert cold.endswith("between zero and seven degrees.") and "thin.\n\nGrowers" in cold
+    assert marks[cold].note == "Why seven?"
     # the library is indexed at once: search finds the imported text
     found = run(library, "search", "menders", "--json")
     assert found.exit_code == 0 and json.loads(found.output)["total"] == 1
@@ -208,7 +211,10 @@ def test_place_uses_context_and_never_guesses() -> None:
 
 
 def test_omnivore_highlight_markdown_layout() -> None:
-    text = "> first quote [⤴️](https://omnivore.app/me/x#a)\n\n#one #two\n\nmy note\n\n> second\n> line\n"
-    first, second = parse_highlights(text)
+    # as Omnivore's highlightToMarkdown writes them: "> quote " + labels + note, joined by
+    # blank lines; inside a quote an empty line becomes "> " and the next line is unprefixed
+    text = "> first quote \n\n#one #two\n\nmy note\n\n> second\n> \nparagraph \n\n> third [⤴️](https://omnivore.app/me/x#a)"  # fmt: skip
+    first, second, third = parse_highlights(text)
     assert (first.quote, first.tags, first.note) == ("first quote", ("one", "two"), "my note")
-    assert (second.quote, second.note) == ("second line", None)
+    assert (second.quote, second.note) == ("second  paragraph", None)
+    assert third.quote == "third"

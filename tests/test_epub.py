@@ -55,10 +55,24 @@ def test_the_library_book_reads() -> None:
     assert [b.text for b in markdown_blocks(article.source or "") if b.kind == "heading"] == [c[0] for c in BOOK_CHAPTERS]  # fmt: skip
 
 
+def _encryption(uri: str) -> bytes:
+    return (
+        '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+        'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
+        f'<enc:CipherData><enc:CipherReference URI="{uri}"/></enc:CipherData>'
+        "</enc:EncryptedData></encryption>"
+    ).encode()
+
+
 def test_encrypted_book_is_skipped_with_the_reason(tmp_path: Path) -> None:
-    data = book(tmp_path, extra={"META-INF/encryption.xml": b"<encryption/>"})
-    with pytest.raises(SkipFile, match="encrypted EPUB"):
+    data = book(tmp_path, extra={"META-INF/encryption.xml": _encryption("OEBPS/text/chapter1.xhtml")})  # fmt: skip
+    with pytest.raises(SkipFile, match=r"encrypted EPUB \(DRM\).*chapter1.xhtml"):
         parse_bytes("b.epub", data)
+
+
+def test_obfuscated_fonts_alone_are_not_drm(tmp_path: Path) -> None:
+    data = book(tmp_path, extra={"META-INF/encryption.xml": _encryption("OEBPS/fonts/serif.otf")})  # fmt: skip
+    assert parse_bytes("b.epub", data).body.startswith("First Light")
 
 
 def test_missing_opf_and_not_a_zip(tmp_path: Path) -> None:

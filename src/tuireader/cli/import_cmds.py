@@ -17,7 +17,7 @@ from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.output import visible
 from tuireader.cli.search_cmds import service
 from tuireader.ingest.exports import ImportTarget, detect_kind, kind_named, load_kinds
-from tuireader.ingest.report import ALREADY, ImportReport
+from tuireader.ingest.report import ALREADY, ImportReport, Progress
 from tuireader.wording import counted
 
 
@@ -50,7 +50,8 @@ def import_articles_cmd(app: AppContext, file: Path, kind_name: str | None, no_i
         sys.exit(1)  # nothing could be imported
 
 
-def _progress():
+def _progress() -> Progress | None:
+    """One updating line on a terminal's stderr; nothing when piped."""
     if not sys.stderr.isatty():
         return None
 

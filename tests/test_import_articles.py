@@ -218,3 +218,23 @@ def test_omnivore_highlight_markdown_layout() -> None:
     assert (first.quote, first.tags, first.note) == ("first quote", ("one", "two"), "my note")
     assert (second.quote, second.note) == ("second  paragraph", None)
     assert third.quote == "third"
+
+
+def test_existing_library_files_and_highlights_are_kept(library: Path, tmp_path: Path) -> None:
+    """A file already at a clipping's name (another article) keeps it; the store keeps the
+    user's own highlights through an import with failures."""
+    (library / "clippings").mkdir()
+    other = library / "clippings" / "The Quiet Library of Seeds.md"
+    other.write_text("---\ntitle: Mine\nsource: https://mine.example/\n---\nMy own text.\n", encoding="utf-8")  # fmt: skip
+    assert (
+        run(library, "highlight", "add", "mine.txt", "--quote", "Nothing imported").exit_code == 0
+    )
+    result = run(library, "import-articles", str(EXPORTS / "clippings" / "The Quiet Library of Seeds.md"))  # fmt: skip
+    assert result.exit_code == 0 and "1 saved" in result.output
+    assert "My own text." in other.read_text(encoding="utf-8")
+    hashed = [p.name for p in (library / "clippings").iterdir() if p != other]
+    assert len(hashed) == 1 and hashed[0].startswith("The Quiet Library of Seeds-")
+    run(library, "import-articles", str(EXPORTS / "wallabag.json"))
+    with store(library) as s:
+        quotes = sorted(h.quote for h in s.highlights())
+    assert quotes == ["Couriers in the city prefer the lower bells", "Nothing imported"]

@@ -77,8 +77,8 @@ def _print(report: ImportReport, label: str) -> None:
         f"{len(report.skipped) - report.already} skipped",
         f"{len(report.failed)} failed",
         f"{counted(report.highlights_added, 'highlight')} added",
-        f"{report.highlights_kept} already there",
-        f"{len(report.highlights_unanchored)} unanchored",
+        f"{report.highlights_kept:,} already there",
+        f"{len(report.highlights_unanchored):,} unanchored",
     ]
     click.echo(f"{label}: " + ", ".join(parts[:5]) + "; " + ", ".join(parts[5:]))
 

@@ -113,3 +113,28 @@ def test_scanned_with_the_library(tmp_path: Path) -> None:
     write_epub(root / "books" / "tides.epub", CHAPTERS, title="Tides")
     result = CliRunner().invoke(cli, ["--library", str(root), "search", "water", "--json"])
     assert '"Tides"' in result.output
+
+
+def test_import_articles_copies_a_book_once(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tuireader.cli import cli
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    source = write_epub(tmp_path / "in" / "tides.epub", CHAPTERS, title="Tides")
+    locked = write_epub(tmp_path / "in" / "locked.epub", CHAPTERS, extra={"META-INF/encryption.xml": _encryption("OEBPS/content.opf")})  # fmt: skip
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--library", str(root), "import-articles", *args])
+
+    first = run(str(source))
+    assert first.exit_code == 0 and "1 saved" in first.output
+    assert (root / "books" / "tides.epub").read_bytes() == source.read_bytes()
+    again = run(str(source))
+    assert again.exit_code == 0 and "1 already there" in again.output
+    refused = run(str(locked))
+    assert refused.exit_code == 1 and "encrypted EPUB (DRM)" in refused.output
+    assert sorted(p.name for p in (root / "books").iterdir()) == ["tides.epub"]
+    found = CliRunner().invoke(cli, ["--library", str(root), "search", "water", "--json"])
+    assert '"Tides"' in found.output

@@ -55,10 +55,24 @@ def test_the_library_book_reads() -> None:
     assert [b.text for b in markdown_blocks(article.source or "") if b.kind == "heading"] == [c[0] for c in BOOK_CHAPTERS]  # fmt: skip
 
 
+def _encryption(uri: str) -> bytes:
+    return (
+        '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+        'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
+        f'<enc:CipherData><enc:CipherReference URI="{uri}"/></enc:CipherData>'
+        "</enc:EncryptedData></encryption>"
+    ).encode()
+
+
 def test_encrypted_book_is_skipped_with_the_reason(tmp_path: Path) -> None:
-    data = book(tmp_path, extra={"META-INF/encryption.xml": b"<encryption/>"})
-    with pytest.raises(SkipFile, match="encrypted EPUB"):
+    data = book(tmp_path, extra={"META-INF/encryption.xml": _encryption("OEBPS/text/chapter1.xhtml")})  # fmt: skip
+    with pytest.raises(SkipFile, match=r"encrypted EPUB \(DRM\).*chapter1.xhtml"):
         parse_bytes("b.epub", data)
+
+
+def test_obfuscated_fonts_alone_are_not_drm(tmp_path: Path) -> None:
+    data = book(tmp_path, extra={"META-INF/encryption.xml": _encryption("OEBPS/fonts/serif.otf")})  # fmt: skip
+    assert parse_bytes("b.epub", data).body.startswith("First Light")
 
 
 def test_missing_opf_and_not_a_zip(tmp_path: Path) -> None:
@@ -99,3 +113,28 @@ def test_scanned_with_the_library(tmp_path: Path) -> None:
     write_epub(root / "books" / "tides.epub", CHAPTERS, title="Tides")
     result = CliRunner().invoke(cli, ["--library", str(root), "search", "water", "--json"])
     assert '"Tides"' in result.output
+
+
+def test_import_articles_copies_a_book_once(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tuireader.cli import cli
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    source = write_epub(tmp_path / "in" / "tides.epub", CHAPTERS, title="Tides")
+    locked = write_epub(tmp_path / "in" / "locked.epub", CHAPTERS, extra={"META-INF/encryption.xml": _encryption("OEBPS/content.opf")})  # fmt: skip
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--library", str(root), "import-articles", *args])
+
+    first = run(str(source))
+    assert first.exit_code == 0 and "1 saved" in first.output
+    assert (root / "books" / "tides.epub").read_bytes() == source.read_bytes()
+    again = run(str(source))
+    assert again.exit_code == 0 and "1 already there" in again.output
+    refused = run(str(locked))
+    assert refused.exit_code == 1 and "encrypted EPUB (DRM)" in refused.output
+    assert sorted(p.name for p in (root / "books").iterdir()) == ["tides.epub"]
+    found = CliRunner().invoke(cli, ["--library", str(root), "search", "water", "--json"])
+    assert '"Tides"' in found.output

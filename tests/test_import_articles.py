@@ -66,8 +66,11 @@ def test_omnivore_import_saves_articles_and_places_highlights(
     sheet = marks["A good mender ties a sheet bend so tight it disappears into the mesh."]
     assert sheet.note == "Look up how a sheet bend is tied." and sheet.tags == ("knots",)
     assert shown["body"][sheet.start : sheet.end] == sheet.quote
-    # a quote split over two '> ' lines is found across the line break
-    assert "Growers count chill hours between zero and seven degrees." in marks
+    # a quote over two paragraphs (Omnivore writes the paragraph break as a "> " line and
+    # the next paragraph unprefixed) is found across the paragraph break
+    (cold,) = [q for q in marks if q.startswith("Without enough cold hours")]
+    assert cold.endswith("between zero and seven degrees.") and "thin.\n\nGrowers" in cold
+    assert marks[cold].note == "Why seven?"
     # the library is indexed at once: search finds the imported text
     found = run(library, "search", "menders", "--json")
     assert found.exit_code == 0 and json.loads(found.output)["total"] == 1
@@ -208,7 +211,30 @@ def test_place_uses_context_and_never_guesses() -> None:
 
 
 def test_omnivore_highlight_markdown_layout() -> None:
-    text = "> first quote [⤴️](https://omnivore.app/me/x#a)\n\n#one #two\n\nmy note\n\n> second\n> line\n"
-    first, second = parse_highlights(text)
+    # as Omnivore's highlightToMarkdown writes them: "> quote " + labels + note, joined by
+    # blank lines; inside a quote an empty line becomes "> " and the next line is unprefixed
+    text = "> first quote \n\n#one #two\n\nmy note\n\n> second\n> \nparagraph \n\n> third [⤴️](https://omnivore.app/me/x#a)"  # fmt: skip
+    first, second, third = parse_highlights(text)
     assert (first.quote, first.tags, first.note) == ("first quote", ("one", "two"), "my note")
-    assert (second.quote, second.note) == ("second line", None)
+    assert (second.quote, second.note) == ("second  paragraph", None)
+    assert third.quote == "third"
+
+
+def test_existing_library_files_and_highlights_are_kept(library: Path, tmp_path: Path) -> None:
+    """A file already at a clipping's name (another article) keeps it; the store keeps the
+    user's own highlights through an import with failures."""
+    (library / "clippings").mkdir()
+    other = library / "clippings" / "The Quiet Library of Seeds.md"
+    other.write_text("---\ntitle: Mine\nsource: https://mine.example/\n---\nMy own text.\n", encoding="utf-8")  # fmt: skip
+    assert (
+        run(library, "highlight", "add", "mine.txt", "--quote", "Nothing imported").exit_code == 0
+    )
+    result = run(library, "import-articles", str(EXPORTS / "clippings" / "The Quiet Library of Seeds.md"))  # fmt: skip
+    assert result.exit_code == 0 and "1 saved" in result.output
+    assert "My own text." in other.read_text(encoding="utf-8")
+    hashed = [p.name for p in (library / "clippings").iterdir() if p != other]
+    assert len(hashed) == 1 and hashed[0].startswith("The Quiet Library of Seeds-")
+    run(library, "import-articles", str(EXPORTS / "wallabag.json"))
+    with store(library) as s:
+        quotes = sorted(h.quote for h in s.highlights())
+    assert quotes == ["Couriers in the city prefer the lower bells", "Nothing imported"]

@@ -30,11 +30,15 @@ async def test_imported_highlight_is_drawn(library: Path) -> None:
         await wait_for(pilot, lambda: screen.query_one("ArticleList").row_count == 1)
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: screen.article is not None and "Bells" in screen.article.title
+            pilot,
+            lambda: (
+                screen.reader_state.article is not None
+                and "Bells" in screen.reader_state.article.title
+            ),
         )
         reader = screen.query_one(ReaderView)
         await wait_for(pilot, lambda: bool(reader._highlights))
-        body = screen.article.body
+        body = screen.reader_state.article.body
         (span,) = reader._highlights
         assert body[span.start : span.end] == quote
         listed = json.loads(CliRunner().invoke(cli, ["--library", str(library), "highlight", "list", "--json"]).output)  # fmt: skip

@@ -8,21 +8,27 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+def write_atomically(path: Path, text: str | bytes, *, encoding: str = "utf-8") -> None:
     """Write `text` to a temporary file beside `path`, fsync it, then rename it over `path`.
 
     The temporary file lives in the same directory so `os.replace` is a same-filesystem
     rename (atomic on POSIX); the directory is fsynced too so the rename itself survives a
-    crash. Newlines are written as given (no platform translation).
+    crash. Newlines are written as given (no platform translation); bytes are written as is.
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+                raw.flush()
+                os.fsync(raw.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
         with contextlib.suppress(OSError):  # mkstemp makes 0600; keep an existing file's mode
             os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp_name, path)

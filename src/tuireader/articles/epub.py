@@ -8,8 +8,8 @@ paragraph walk as saved pages) and becomes a `#` heading plus its paragraphs in 
 article, the blocks joined by blank lines (offsets line up).
 
 Defensive: members are read through `safezip` (size, total and ratio caps, no path
-traversal); a book with `META-INF/encryption.xml` (DRM or font obfuscation of content) is
-skipped with that reason; a broken chapter is left out, a book with no readable chapter is
+traversal); a book whose `META-INF/encryption.xml` encrypts anything but fonts (DRM) is
+skipped with that reason (obfuscated fonts alone are harmless: the text is plain); a broken chapter is left out, a book with no readable chapter is
 skipped; at most `MAX_CHAPTERS` chapters and `MAX_BODY` characters are read.
 """
 
@@ -42,6 +42,7 @@ _NS = {
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 _HEADINGS = ("h1", "h2", "h3")
+_FONTS = (".otf", ".ttf", ".woff", ".woff2")
 
 
 def parse_epub(data: bytes, *, fallback_title: str = "Untitled") -> ParsedFields:
@@ -55,8 +56,9 @@ def parse_epub(data: bytes, *, fallback_title: str = "Untitled") -> ParsedFields
 
 
 def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
-    if book.has("META-INF/encryption.xml"):
-        raise SkipFile("encrypted EPUB (DRM): META-INF/encryption.xml is present")
+    locked = _encrypted_text(book)
+    if locked:
+        raise SkipFile(f"encrypted EPUB (DRM): META-INF/encryption.xml locks {locked}")
     opf_path = _opf_path(book)
     opf = _xml(book, opf_path)
     if opf is None:
@@ -109,6 +111,24 @@ def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
         site=next((p for p in dc("publisher") if p), None),
         source=source,
     )
+
+
+def _encrypted_text(book: SafeZip) -> str:
+    """The first encrypted member that is not a font ('' when the text is readable).
+
+    Publishers obfuscate embedded fonts (IDPF/Adobe font mangling) in books without DRM;
+    only encrypted chapters or package files make a book unreadable."""
+    if not book.has("META-INF/encryption.xml"):
+        return ""
+    root = _xml(book, "META-INF/encryption.xml")
+    if root is None:
+        return "its content (the file is not readable XML)"
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.endswith("CipherReference"):
+            uri = el.get("URI") or ""
+            if not uri.lower().endswith(_FONTS):
+                return uri or "its content"
+    return ""
 
 
 def _opf_path(book: SafeZip) -> str:

@@ -17,7 +17,7 @@ from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.output import visible
 from tuireader.cli.search_cmds import service
 from tuireader.ingest.exports import ImportTarget, detect_kind, kind_named, load_kinds
-from tuireader.ingest.report import ALREADY, ImportReport
+from tuireader.ingest.report import ALREADY, ImportReport, Progress
 from tuireader.text.wording import counted
 
 
@@ -57,7 +57,8 @@ def index_new_articles(app: AppContext, report: ImportReport) -> None:
             click.echo("note: another process is indexing; run `tuireader index` later", err=True)
 
 
-def _progress():
+def _progress() -> Progress | None:
+    """One updating line on a terminal's stderr; nothing when piped."""
     if not sys.stderr.isatty():
         return None
 
@@ -83,8 +84,8 @@ def _print(report: ImportReport, label: str) -> None:
         f"{len(report.skipped) - report.already} skipped",
         f"{len(report.failed)} failed",
         f"{counted(report.highlights_added, 'highlight')} added",
-        f"{report.highlights_kept} already there",
-        f"{len(report.highlights_unanchored)} unanchored",
+        f"{report.highlights_kept:,} already there",
+        f"{len(report.highlights_unanchored):,} unanchored",
     ]
     click.echo(f"{label}: " + ", ".join(parts[:5]) + "; " + ", ".join(parts[5:]))
 

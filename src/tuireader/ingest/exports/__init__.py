@@ -43,7 +43,14 @@ class ExportKind(Protocol):
 KINDS: list[ExportKind] = []  # filled by the kinds' modules (see `load_kinds`)
 # The modules of this package that define a `KIND`, in detection order: a new kind is one
 # more name here (the ZIP and JSON kinds first: their signatures are the most specific).
-KIND_MODULES: tuple[str, ...] = ("omnivore", "wallabag", "instapaper", "pocket", "obsidian")
+KIND_MODULES: tuple[str, ...] = (
+    "omnivore",
+    "wallabag",
+    "epub",
+    "instapaper",
+    "pocket",
+    "obsidian",
+)
 
 
 def load_kinds() -> list[ExportKind]:

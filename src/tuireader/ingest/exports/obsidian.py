@@ -10,16 +10,15 @@ same name gets the source's short hash in its name. A folder of clippings (Obsid
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path, PurePosixPath
 
-from tuireader.annotations.atomic import write_atomically
 from tuireader.articles.decode import decode_bytes
 from tuireader.articles.errors import SkipFile
-from tuireader.articles.registry import MAX_BYTES, parse_bytes
+from tuireader.articles.registry import parse_bytes
 from tuireader.ingest.exports import HEAD_BYTES, ImportTarget
-from tuireader.ingest.report import ALREADY, ImportReport, Progress
+from tuireader.ingest.exports.common import copy_into, read_source_file
+from tuireader.ingest.report import ImportReport, Progress
 
 FOLDER = "clippings"
 _SOURCE = re.compile(rb"^source:\s*\S", re.M)
@@ -67,53 +66,17 @@ def _head_is_clipping(file: Path) -> bool:
 
 
 def _copy(file: Path, root: Path, report: ImportReport) -> None:
-    try:
-        if file.stat().st_size > MAX_BYTES:
-            report.failed.append((file.name, "larger than 20 MB"))
-            return
-        data = file.read_bytes()
-    except OSError as exc:
-        report.failed.append((file.name, f"cannot be read: {exc.strerror or exc}"))
+    data = read_source_file(file, report)
+    if data is None:
         return
     name = PurePosixPath(FOLDER) / file.name
     try:
-        article = parse_bytes(str(name), data)
+        parse_bytes(str(name), data)
     except SkipFile as exc:
         report.failed.append((file.name, str(exc)))
         return
-    text = decode_bytes(data)  # written as UTF-8, whatever the clipping's encoding was
-    data = text.encode("utf-8")
-    digest = hashlib.sha1((article.url or file.name).encode()).hexdigest()[:8]
-    for relative in (name, name.with_name(f"{name.stem}-{digest}{name.suffix}")):
-        target = root / relative
-        try:
-            existing = target.read_bytes()
-        except FileNotFoundError:
-            existing = None
-        except OSError as exc:
-            report.failed.append((file.name, f"cannot read {relative}: {exc.strerror or exc}"))
-            return
-        if existing == data:
-            report.skipped.append((str(relative), ALREADY))
-            return
-        if existing is not None and _source(str(relative), existing) != article.url:
-            continue  # another article has this name: try the hashed one
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, text)
-        except OSError as exc:
-            report.failed.append((file.name, f"could not be written: {exc.strerror or exc}"))
-            return
-        (report.updated if existing is not None else report.saved).append(str(relative))
-        return
-    report.failed.append((file.name, f"{FOLDER}/ already holds other articles of that name"))
-
-
-def _source(relpath: str, data: bytes) -> str | None:
-    try:
-        return parse_bytes(relpath, data).url
-    except SkipFile:
-        return None
+    # written as UTF-8, whatever the clipping's encoding was
+    copy_into(root, name, decode_bytes(data).encode("utf-8"), report, label=file.name)
 
 
 KIND = ObsidianKind()

@@ -1,7 +1,10 @@
 """Omnivore's export ZIP: `metadata_N_to_M.json` (a list of items: id, slug, title, author,
 url, savedAt, publishedAt, labels, state...), `content/<slug>.html` (the article as Omnivore
-kept it) and `highlights/<slug>.md` (each highlight a `> quote` block, then its labels as
-`#tags` and its note).
+kept it) and `highlights/<slug>.md` (written by Omnivore's `highlightToMarkdown`: `> quote ` with each
+empty line of the quote turned into `> ` and the lines after it unprefixed, then the labels
+as `#a #b` and the note, each after a blank line; highlights joined by blank lines).
+A page note (no quote) is written as a bare paragraph too, so one that follows a highlight
+cannot be told from that highlight's note: it is kept as the note.
 
 Items are saved with `save_page` under `imported/omnivore/<site>/`: the import's own folder
 keeps its provenance visible (and removable as one folder), and the site sub-folder matches
@@ -125,7 +128,7 @@ def _import_item(archive: SafeZip, item: dict, target: ImportTarget, report: Imp
 
 
 def parse_highlights(text: str) -> list[ImportedHighlight]:
-    """`> quote` blocks (continued by `> ` lines), each followed by `#labels` and a note."""
+    """`> quote` blocks (a block runs to the next blank line), then `#labels` and a note."""
     found: list[ImportedHighlight] = []
     quote: list[str] = []
     after: list[str] = []

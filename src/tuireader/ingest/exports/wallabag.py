@@ -10,6 +10,7 @@ not ours, so they are not used).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from tuireader.articles.dates import parse_date
@@ -89,7 +90,7 @@ def _import_entry(entry: dict, target: ImportTarget, report: ImportReport) -> No
     )
 
 
-def _date(value: object):
+def _date(value: object) -> datetime | None:
     return parse_date(value) if isinstance(value, str) and value.strip() else None
 
 

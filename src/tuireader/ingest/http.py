@@ -71,10 +71,11 @@ def fetch(
     accept: tuple[str, ...] = HTML_TYPES,
     etag: str | None = None,
     last_modified: str | None = None,
-    timeout: float = TIMEOUT,
+    timeout: float | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> Fetched:
     """GET `url`; with `etag`/`last_modified` a conditional GET (304: `not_modified`)."""
+    timeout = TIMEOUT if timeout is None else timeout
     if not url.lower().startswith(("http://", "https://")):
         raise FetchError(f"not a web address: {url[:200]}")
     headers = {"Accept": ", ".join(accept) + ", */*;q=0.1"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from tuireader.ingest.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from tuireader.ingest.feeds.subscriptions import Subscription
 from tuireader.ingest.http import FEED_TYPES, FetchError, fetch
-from tuireader.ingest.report import ImportReport
+from tuireader.ingest.report import ALREADY, ImportReport
 from tuireader.ingest.saved_page import SavedPage, SaveOutcome, clean_article_html, save_page
 
 # The entry's own text is "only a summary" below this many characters of text.
@@ -54,6 +54,7 @@ def update_feed(
     seen = set(feed.seen)
     for entry in parsed.entries:
         if entry.id in seen:
+            report.skipped.append((entry.id, ALREADY))
             continue
         try:
             page = _page(feed, entry, fetch_page)

@@ -44,6 +44,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("edit_file", "E", "Open the file in $EDITOR"),
     KeySpec("copy", "y", "Copy selection or link"),
     KeySpec("refresh", "r", "Re-scan the library"),
+    KeySpec("update_feeds", "U", "Update feeds (in the background)"),
+    KeySpec("add_url", "A", "Save a web page by URL"),
     KeySpec("help", "question_mark", "Help: all keys", footer=1, label="Help"),
     KeySpec("quit_app", "q", "Quit", footer=3),
     KeySpec("quit", "ctrl+q", "Quit (always)", priority=True),

@@ -26,10 +26,14 @@ class ListFilters:
     tag: str | None = None
     bookmarked: bool = False
     unread: bool = False
+    feed: str | None = None  # the name of a feed: its folder feeds/<name>/
 
     @property
     def active(self) -> bool:
-        return bool(self.author or self.tag or self.bookmarked or self.unread)
+        return bool(self.author or self.tag or self.bookmarked or self.unread or self.feed)
+
+    def feed_folder(self) -> str | None:
+        return f"{FEEDS_FOLDER}/{self.feed}/" if self.feed else None
 
     def describe(self) -> str:
         parts = []
@@ -41,7 +45,20 @@ class ListFilters:
             parts.append("bookmarked")
         if self.unread:
             parts.append("unread")
+        if self.feed:
+            parts.append(f"feed: {self.feed}")
         return ", ".join(parts)
+
+
+FEEDS_FOLDER = "feeds"
+
+
+def feed_names(paths: Iterable[str]) -> list[str]:
+    """The feeds the library holds articles of (from their folders, feeds/<name>/...)."""
+    names = {
+        p.split("/")[1] for p in paths if p.startswith(f"{FEEDS_FOLDER}/") and p.count("/") >= 2
+    }
+    return sorted(names, key=str.casefold)
 
 
 class RowMaker:
@@ -132,6 +149,9 @@ def restrict(entries: Iterable[Any], filters: ListFilters, marks: Mapping[str, A
         if filters.bookmarked and not (mark and mark.bookmarked):
             continue
         if filters.unread and mark and mark.read:
+            continue
+        folder = filters.feed_folder()
+        if folder and not entry.path.startswith(folder):
             continue
         if filters.author and clean_line(entry.author).casefold() != filters.author.casefold():
             continue

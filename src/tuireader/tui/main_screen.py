@@ -27,6 +27,7 @@ from tuireader.text.wording import counted
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.controllers.annotating import AnnotatingController
 from tuireader.tui.controllers.base import MarksChanged, OpenRequested, RescanRequested
+from tuireader.tui.controllers.ingesting import IngestController
 from tuireader.tui.controllers.library import LibraryController
 from tuireader.tui.controllers.listing import ListingController
 from tuireader.tui.controllers.reading import ReadingController
@@ -56,6 +57,7 @@ class MainScreen(Screen[None]):
         self.library = LibraryController(self, self.listing)
         self.reading = ReadingController(self)
         self.annotating = AnnotatingController(self, self.reading)
+        self.ingesting = IngestController(self)
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -161,6 +163,12 @@ class MainScreen(Screen[None]):
     # ----------------------------------------------------------------- actions (keys.py)
     def action_refresh(self) -> None:
         self.library.run_indexer()
+
+    def action_update_feeds(self) -> None:
+        self.ingesting.update_feeds()
+
+    def action_add_url(self) -> None:
+        self.ingesting.add_url()
 
     def action_cycle_sort(self) -> None:
         self.listing.cycle_sort()
@@ -275,6 +283,8 @@ class MainScreen(Screen[None]):
         parts.append(f"sort: {lists.current_sort}")
         if self.index_state.status:
             parts.append(self.index_state.status)
+        if self.index_state.ingest_status:
+            parts.append(self.index_state.ingest_status)
         parts.extend(self.reading.status())
         if lists.search_note:
             parts.append(lists.search_note)

@@ -60,6 +60,7 @@ class IndexState:
     """The indexer child process and the library's reloads it triggers."""
 
     status: str = ""  # "indexing 120/900", shown on the status line
+    ingest_status: str = ""  # "feeds 2/5: name", "fetching the page…"
     running: bool = False
     settled_once: bool = False  # annotations reconciled after the first indexing
     told_annotations: bool = False  # "annotations are unavailable" is said once

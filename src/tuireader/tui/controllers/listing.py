@@ -9,7 +9,7 @@ from textual.timer import Timer
 
 from tuireader.text.inert import clean_line
 from tuireader.tui.controllers.base import Controller
-from tuireader.tui.listing import ListFilters, RowMaker, browse, next_sort
+from tuireader.tui.listing import ListFilters, RowMaker, browse, feed_names, next_sort
 from tuireader.tui.widgets.article_list import ListRow
 
 if TYPE_CHECKING:
@@ -114,9 +114,12 @@ class ListingController(Controller):
 
     def _ids_for_mark_filters(self) -> frozenset[str] | None:
         filters, marks = self.state.filters, self.state.marks
-        if not (filters.bookmarked or filters.unread):
+        folder = filters.feed_folder()
+        if not (filters.bookmarked or filters.unread or folder):
             return None
         ids = set(self.state.entries)
+        if folder:
+            ids = {i for i, e in self.state.entries.items() if e.path.startswith(folder)}
         if filters.bookmarked:
             ids &= {i for i, m in marks.items() if m.bookmarked}
         if filters.unread:
@@ -156,10 +159,11 @@ class ListingController(Controller):
         entries = self.state.entries.values()
         authors = sorted({clean_line(e.author) for e in entries if e.author}, key=str.casefold)
         tags = sorted({clean_line(t) for e in entries for t in e.tags}, key=str.casefold)
+        feeds = feed_names(e.path for e in entries)
 
         def apply(filters: ListFilters | None) -> None:
             if filters is not None:
                 self.state.filters = filters
                 self.refresh()
 
-        self.app.push_screen(FilterDialog(self.state.filters, authors, tags), apply)
+        self.app.push_screen(FilterDialog(self.state.filters, authors, tags, feeds), apply)

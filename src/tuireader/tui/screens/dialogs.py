@@ -61,17 +61,18 @@ class _Dialog(ModalScreen):
 
 
 class NotePrompt(_Dialog):
-    """Asks for an optional note (used by `B`)."""
+    """Asks for one line of text: an optional note (`B`), a URL (`A`)."""
 
-    def __init__(self, title: str, note: str = "") -> None:
+    def __init__(self, title: str, note: str = "", placeholder: str = "Note (optional)") -> None:
         super().__init__()
         self._title = title
         self._note = note
+        self._placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title", markup=False)
-            yield Input(self._note, placeholder="Note (optional)", id="note")
+            yield Input(self._note, placeholder=self._placeholder, id="note")
             yield from self.buttons()
 
     def submit(self) -> None:
@@ -150,11 +151,14 @@ class ExportDialog(_Dialog):
 class FilterDialog(_Dialog):
     """Author, tag, bookmarked and unread filters (they combine with the query)."""
 
-    def __init__(self, current: ListFilters, authors: list[str], tags: list[str]) -> None:
+    def __init__(
+        self, current: ListFilters, authors: list[str], tags: list[str], feeds: list[str]
+    ) -> None:
         super().__init__()
         self._current = current
         self._authors = authors
         self._tags = tags
+        self._feeds = feeds
 
     def compose(self) -> ComposeResult:
         c = self._current
@@ -172,6 +176,12 @@ class FilterDialog(_Dialog):
                 prompt="Any tag",
                 id="tag",
             )
+            yield Select(
+                [(Text(f), f) for f in self._feeds],
+                value=c.feed if c.feed in self._feeds else Select.NULL,
+                prompt="Any feed" if self._feeds else "No feeds (tuireader feed add URL)",
+                id="feed",
+            )
             with Horizontal(classes="dialog-row"):  # side by side: the dialog fits 24 rows
                 yield Checkbox("Bookmarked only", c.bookmarked, id="bookmarked")
                 yield Checkbox("Unread only", c.unread, id="unread")
@@ -180,11 +190,13 @@ class FilterDialog(_Dialog):
     def submit(self) -> None:
         author = self.query_one("#author", Select).value
         tag = self.query_one("#tag", Select).value
+        feed = self.query_one("#feed", Select).value
         self.dismiss(
             ListFilters(
                 author=None if author is Select.NULL else str(author),
                 tag=None if tag is Select.NULL else str(tag),
                 bookmarked=self.query_one("#bookmarked", Checkbox).value,
                 unread=self.query_one("#unread", Checkbox).value,
+                feed=None if feed is Select.NULL else str(feed),
             )
         )

@@ -109,3 +109,32 @@ def test_prose_starting_with_by_is_not_a_byline() -> None:
 def test_two_authors_in_a_byline() -> None:
     parsed = parse_text("T\nBy Ann Lee and Kofi Mensah\n\nText here.\n")
     assert parsed.author == "Ann Lee and Kofi Mensah"
+
+
+def test_a_closing_site_line_is_the_site_not_body_text() -> None:
+    from tuireader.articles.plaintext import parse_text
+
+    text = (
+        "Night ferry keeps running\n\nThe council voted to keep the night ferry through the "
+        "winter.\n\nnews.example.co.uk \nSun, 03/19/2023 – 13:00\n"
+    )
+    fields = parse_text(text)
+    assert fields.site == "news.example.co.uk" and fields.author is None
+    assert fields.date is not None and fields.date.date().isoformat() == "2023-03-19"
+    assert "example" not in fields.body and fields.body.endswith("winter.")
+    alone = parse_text("Quay works\n\nThe quay is closed for repairs.\n\nexample.com\n")
+    assert alone.site == "example.com" and alone.body == "The quay is closed for repairs."
+    person = parse_text("Quay works\n\nThe quay is closed.\n\nIlse Marner\nMarch 3, 2024\n")
+    assert person.author == "Ilse Marner" and person.site is None
+
+
+def test_the_site_shows_where_the_author_would(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from tuireader.cli import cli
+
+    (tmp_path / "ferry.txt").write_text(
+        "Night ferry\n\nThe ferry runs all winter.\n\nexample.com\nMarch 3, 2024\n", "utf-8"
+    )
+    result = CliRunner().invoke(cli, ["--library", str(tmp_path), "show", "ferry.txt"])
+    assert result.exit_code == 0 and "example.com · 2024-03-03" in result.output

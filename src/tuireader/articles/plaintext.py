@@ -11,6 +11,7 @@ Shapes handled, all seen in real collections:
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from email.utils import parseaddr
 
 from tuireader.articles.dates import parse_date
@@ -41,6 +42,10 @@ _KNOWN_HEADERS = {
     "sender",
 }
 _BYLINE = re.compile(r"^(?:by|written by|words by)[:\s]+(.+)$", re.IGNORECASE)
+# A closing "byline" that is a site: example.com, news.example.co.uk, www.example.org/
+_SITE_LINE = re.compile(
+    r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,24})/?$", re.IGNORECASE
+)
 _NAME_WORD = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*$|^(?:de|van|von|der|da|di|la|le|al|bin)$")
 
 
@@ -68,7 +73,7 @@ def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         date = date or _date_after_byline(match.group(1))
         blocks = blocks[1:]
 
-    blocks, trailer_author, trailer_date = _take_trailer(blocks)
+    blocks, trailer_author, trailer_date, site = _take_trailer(blocks)
     author = author or trailer_author
     date = date or trailer_date
 
@@ -85,6 +90,7 @@ def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         tags=tags,
         url=headers.get("url") or headers.get("link") or headers.get("source") or None,
         summary=headers.get("summary", ""),
+        site=site,
     )
 
 
@@ -151,10 +157,18 @@ def _looks_like_name(line: str) -> bool:
     )
 
 
-def _take_trailer(blocks: list[str]):
-    """Remove a closing byline/date pair (in one block or two) and return them."""
+def _site_name(line: str) -> str | None:
+    match = _SITE_LINE.match(line.strip())
+    return match.group(1).lower() if match else None
+
+
+def _take_trailer(
+    blocks: list[str],
+) -> tuple[list[str], str | None, datetime | None, str | None]:
+    """Remove a closing byline/date pair (in one block or two) and return them: the byline
+    is a person (author) or a site (`example.com`)."""
     if len(blocks) < 2:
-        return blocks, None, None
+        return blocks, None, None, None
     tail_lines: list[str] = []
     for block in reversed(blocks[-2:]):
         lines = block.split("\n")
@@ -163,7 +177,8 @@ def _take_trailer(blocks: list[str]):
         tail_lines = lines + tail_lines
         if len(tail_lines) >= 2:
             break
-    author = date = None
+    author = site = None
+    date: datetime | None = None
     consumed = 0
     if tail_lines and (date := parse_date(tail_lines[-1])):
         consumed = 1
@@ -172,12 +187,16 @@ def _take_trailer(blocks: list[str]):
             candidate = rest[-1]
             if byline := _byline_name(candidate):
                 author, consumed = byline, 2
+            elif site := _site_name(candidate):
+                consumed = 2
             elif _looks_like_name(candidate):
                 author, consumed = candidate, 2
     elif tail_lines and (byline := _byline_name(tail_lines[-1])):
         author, consumed = byline, 1
+    elif tail_lines and (site := _site_name(tail_lines[-1])):
+        consumed = 1
     if not consumed:
-        return blocks, None, None
+        return blocks, None, None, None
     # drop exactly the consumed lines from the end of the last blocks
     remaining = [*blocks]
     while consumed:
@@ -189,4 +208,4 @@ def _take_trailer(blocks: list[str]):
             remaining[-1] = "\n".join(lines)
         else:
             remaining.pop()
-    return remaining, author, date
+    return remaining, author, date, site

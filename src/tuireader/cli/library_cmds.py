@@ -38,7 +38,7 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
             Text(a.id),
             Text(a.date.date().isoformat() if a.date else ""),
             Text(safe(a.title)),
-            Text(safe(a.author)),
+            Text(safe(a.author or a.site)),
             Text(a.format),
             Text(str(a.words)),
         )
@@ -61,7 +61,7 @@ def show_cmd(app: AppContext, article: str, as_json: bool) -> None:
     out = console()
     out.print(Text(safe(found.title), style="bold"))
     meta = [
-        safe(found.author),
+        safe(found.author or found.site),
         found.date.date().isoformat() if found.date else "",
         safe(found.url),
     ]

@@ -74,7 +74,7 @@ class RowMaker:
         if cached is None or cached[0] is not entry:
             shown = (
                 clean_line(entry.title) or "(untitled)",
-                clean_line(entry.author),
+                clean_line(entry.author or getattr(entry, "site", None)),
                 format_date(entry.date),
             )
             self._display[entry.id] = cached = (entry, shown)

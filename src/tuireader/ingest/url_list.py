@@ -47,6 +47,41 @@ def epoch_time(value: str | None) -> datetime | None:
         return None
 
 
+MAX_EXPORT = 64 * 1024 * 1024
+
+
+def import_url_export(
+    path: Path,
+    target: ImportTarget,
+    progress: Progress | None,
+    *,
+    service: str,
+    read: Callable[[str], list[UrlItem]],
+    fetch: Fetch | None,
+) -> ImportReport:
+    """A link-list export of `service` ("Pocket"): read its links with `read`, then fetch
+    and save them; an unreadable or empty file is one line."""
+    report = ImportReport()
+    try:
+        if path.stat().st_size > MAX_EXPORT:
+            report.failed.append((path.name, f"larger than {MAX_EXPORT // 2**20} MB"))
+            return report
+        text = path.read_bytes().decode("utf-8", "replace").lstrip("\ufeff")
+    except OSError as exc:
+        report.failed.append((path.name, f"cannot be read: {exc.strerror or exc}"))
+        return report
+    items = read(text)
+    if not items:
+        report.failed.append((path.name, f"no links found in this {service} export"))
+        return report
+    if fetch is None:
+        from tuireader.ingest.fetch_page import fetch_page
+
+        fetch = fetch_page
+    journal = f"{service.lower()}:{path.resolve()}"
+    return import_urls(items, target, fetch, journal_name=journal, progress=progress)
+
+
 def import_urls(
     items: Sequence[UrlItem],
     target: ImportTarget,

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuireader.ingest.exports import ImportTarget
-from tuireader.ingest.exports.pocket import MAX_EXPORT, _real_fetch
 from tuireader.ingest.report import ImportReport, Progress
-from tuireader.ingest.url_list import Fetch, UrlItem, epoch_time, import_urls
+from tuireader.ingest.url_list import Fetch, UrlItem, epoch_time, import_url_export
 
 _PLAIN_FOLDERS = {"unread", "archive", "starred", ""}
 
@@ -30,25 +29,13 @@ class InstapaperKind:
         return {"url", "title", "selection", "folder"} <= fields
 
     def run(self, path: Path, target: ImportTarget, progress: Progress | None) -> ImportReport:
-        report = ImportReport()
-        try:
-            if path.stat().st_size > MAX_EXPORT:
-                report.failed.append((path.name, f"larger than {MAX_EXPORT // 2**20} MB"))
-                return report
-            text = path.read_bytes().decode("utf-8", "replace").lstrip("\ufeff")
-        except OSError as exc:
-            report.failed.append((path.name, f"cannot be read: {exc.strerror or exc}"))
-            return report
-        items = read_instapaper_csv(text)
-        if not items:
-            report.failed.append((path.name, "no links found in this Instapaper export"))
-            return report
-        return import_urls(
-            items,
+        return import_url_export(
+            path,
             target,
-            self.fetch or _real_fetch(),
-            journal_name=f"instapaper:{path.resolve()}",
-            progress=progress,
+            progress,
+            service="Instapaper",
+            read=read_instapaper_csv,
+            fetch=self.fetch,
         )
 
 

@@ -12,9 +12,7 @@ from pathlib import Path
 
 from tuireader.ingest.exports import ImportTarget
 from tuireader.ingest.report import ImportReport, Progress
-from tuireader.ingest.url_list import Fetch, UrlItem, epoch_time, import_urls
-
-MAX_EXPORT = 64 * 1024 * 1024
+from tuireader.ingest.url_list import Fetch, UrlItem, epoch_time, import_url_export
 
 
 @dataclass
@@ -31,26 +29,14 @@ class PocketKind:
         return "<a " in text.lower() or {"url", "time_added"} <= _fields(first)
 
     def run(self, path: Path, target: ImportTarget, progress: Progress | None) -> ImportReport:
-        report = ImportReport()
-        try:
-            if path.stat().st_size > MAX_EXPORT:
-                report.failed.append((path.name, f"larger than {MAX_EXPORT // 2**20} MB"))
-                return report
-            text = path.read_bytes().decode("utf-8", "replace").lstrip("\ufeff")
-        except OSError as exc:
-            report.failed.append((path.name, f"cannot be read: {exc.strerror or exc}"))
-            return report
-        items = read_pocket_html(text) if "<a " in text.lower() else read_pocket_csv(text)
-        if not items:
-            report.failed.append((path.name, "no links found in this Pocket export"))
-            return report
-        return import_urls(
-            items,
-            target,
-            self.fetch or _real_fetch(),
-            journal_name=f"pocket:{path.resolve()}",
-            progress=progress,
+        return import_url_export(
+            path, target, progress, service="Pocket", read=read_pocket, fetch=self.fetch
         )
+
+
+def read_pocket(text: str) -> list[UrlItem]:
+    """The HTML export or the CSV one, whichever `text` is."""
+    return read_pocket_html(text) if "<a " in text.lower() else read_pocket_csv(text)
 
 
 def read_pocket_csv(text: str) -> list[UrlItem]:
@@ -85,12 +71,6 @@ def read_pocket_html(text: str) -> list[UrlItem]:
 
 def _fields(line: str) -> set[str]:
     return {f.strip().strip('"').lower() for f in line.split(",")}
-
-
-def _real_fetch() -> Fetch:
-    from tuireader.ingest.fetch_page import fetch_page
-
-    return fetch_page
 
 
 KIND = PocketKind()

@@ -201,3 +201,10 @@ def test_opml_round_trip(tmp_path: Path, library: Path) -> None:
     other = tmp_path / "lib2"
     other.mkdir()
     assert "2 feeds added" in run(other, "feed", "import-opml", "--no-update", str(again)).output
+
+
+def test_a_feed_body_that_looks_like_a_path_is_not_opened(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.xml"
+    secret.write_text(RSS2, encoding="utf-8")
+    with pytest.raises(FeedError):
+        parse_feed(str(secret).encode())

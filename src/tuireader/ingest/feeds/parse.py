@@ -7,6 +7,7 @@ with the entry's own HTML (full content when the feed has it, else the summary).
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,7 +49,8 @@ def parse_feed(data: bytes) -> ParsedFeed:
 def _xml_feed(data: bytes) -> ParsedFeed:
     import feedparser
 
-    parsed = feedparser.parse(data)
+    # a stream, never bytes: feedparser opens bytes that look like a path or URL as one
+    parsed = feedparser.parse(io.BytesIO(data))
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         problem = parsed.get("bozo_exception")
         why = " ".join(str(problem).split())[:150] if problem else "no feed found"

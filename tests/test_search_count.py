@@ -58,24 +58,33 @@ def test_and_not_excludes_a_document_at_the_start_of_a_segment() -> None:
         assert whoosh_count.count(searcher, q).total == 1
 
 
-def test_a_big_index_estimates_its_total_and_says_so(
+def test_a_big_index_ranked_by_relevance_counts_exactly_where_whoosh_would_estimate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _root, svc, n = ferry_library(tmp_path / "lib", batches=4)
-    exact = svc.search("ferry", limit=5)
-    assert exact.total == n and "total_is_estimate" not in exact.to_dict()
     monkeypatch.setattr(whoosh_count, "SAMPLE_DOCS", 50)  # two of the four segments
     monkeypatch.setattr(whoosh_count, "EXACT_BELOW", 30)
-    about = svc.search("ferry", limit=5)
-    assert about.total_is_estimate and about.to_dict()["total_is_estimate"] is True
+    # the array path counts every match from the arrays it scored: exact, however big
+    for text in ("ferry", '"ferry left"'):
+        found = svc.search(text, limit=5)
+        assert found.total == n and not found.total_is_estimate, text
+        assert "total_is_estimate" not in found.to_dict()
+    # Whoosh's own path (other sorts' fallback, query shapes the arrays do not model)
+    # still samples, and says so
+    searcher = svc.store.searcher()
+    q = whoosh_query.parse("ferry")
+    about, hits = whoosh_query.run_whoosh(searcher, q, limit=5, sort="relevance", filters=None)
+    assert about.estimated and len(hits) == 5
     assert n * 0.75 <= about.total <= n * 1.25
-    phrase = svc.search('"ferry left"', limit=5)  # counted with Whoosh's matchers, sampled
-    assert phrase.total_is_estimate and len(phrase.hits) == 5
+    phrase, hits = whoosh_query.run_whoosh(
+        searcher, whoosh_query.parse('"ferry left"'), limit=5, sort="relevance", filters=None
+    )
+    assert phrase.estimated and len(hits) == 5
     assert n * 0.75 <= phrase.total <= n * 1.25
-    rare = svc.search("lighthouse", limit=1)  # one per segment: too few to scale
-    assert rare.total == 4 and not rare.total_is_estimate
-    few = svc.search("ferry", limit=500)  # every match fits: counted while scoring
-    assert few.total == n and not few.total_is_estimate
+    rare, _hits = whoosh_query.run_whoosh(
+        searcher, whoosh_query.parse("lighthouse"), limit=1, sort="relevance", filters=None
+    )
+    assert rare.total == 4 and not rare.estimated  # one per segment: too few to scale
 
 
 def test_documents_with_every_word_fill_the_top_when_there_are_enough(tmp_path: Path) -> None:

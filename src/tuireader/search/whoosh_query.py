@@ -266,7 +266,40 @@ def run(
     searcher, q: query.Query, *, limit: int | None, sort: str, filters: Filters | None
 ) -> tuple[Count, list[RawHit]]:
     """(how many match, [RawHit] of the top `limit`) for a parsed query. Offsets and
-    snippets come from `highlight`, so Whoosh need not record matched terms."""
+    snippets come from `highlight`, so Whoosh need not record matched terms.
+
+    Ranked by relevance, the query is scored as arrays over Whoosh's postings (`vector`:
+    the same scores, an exact total, 10-100x faster); other sorts, and query shapes the
+    arrays do not model, go through Whoosh's own searcher (`run_whoosh`)."""
+    if sort not in _SORT_FIELDS and not isinstance(q, _NULL):
+        from tuireader.search.vector import run as vector
+
+        try:
+            return _run_vector(vector, searcher, q, limit, filters)
+        except vector.Unsupported:
+            pass
+    return run_whoosh(searcher, q, limit=limit, sort=sort, filters=filters)
+
+
+def _run_vector(vector, searcher, q, limit: int | None, filters: Filters | None):
+    allowed = None
+    if filters is not None and filters.ids is not None:
+        allowed = id_docs(searcher, filters.ids)
+        if not allowed:
+            return Count(0, False), []
+    ranked = vector.rank(searcher, q, limit=limit, filter_q=filter_query(filters), allowed=allowed)
+    stored = searcher.stored_fields
+    hits = [
+        RawHit(stored(int(d))["id"], float(s))
+        for d, s in zip(ranked.docnums.tolist(), ranked.scores.tolist(), strict=True)
+    ]
+    return Count(ranked.total, False), hits
+
+
+def run_whoosh(
+    searcher, q: query.Query, *, limit: int | None, sort: str, filters: Filters | None
+) -> tuple[Count, list[RawHit]]:
+    """`run` through Whoosh's searcher: its sorts, and the reference for the array path."""
     fq: query.Query | set[int] | None = filter_query(filters)
     if filters is not None and filters.ids is not None:
         allowed = id_docs(searcher, filters.ids)

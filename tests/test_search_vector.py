@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from whoosh.filedb.filestore import RamStorage
+from whoosh import index
 
 from tuireader.search import whoosh_query
 from tuireader.search.models import Filters
@@ -56,9 +57,11 @@ def _doc(rng: random.Random, i: int) -> dict:
     return doc
 
 
-def _index(sizes: list[int], seed: int):
+def _index(folder: Path, sizes: list[int], seed: int):
     rng = random.Random(seed)
-    ix = RamStorage().create_index(make_schema())
+    # a folder of its own: Whoosh's writer spills to a temporary folder named after the
+    # storage, which RamStorages of parallel test workers would share
+    ix = index.create_in(str(folder), make_schema())
     n = 0
     for size in sizes:
         with ix.writer() as writer:
@@ -74,17 +77,17 @@ def _index(sizes: list[int], seed: int):
 
 
 @pytest.fixture(scope="module")
-def small():
-    ix = _index([60, 300, 5, 140], seed=1)
+def small(tmp_path_factory: pytest.TempPathFactory):
+    ix = _index(tmp_path_factory.mktemp("small"), [60, 300, 5, 140], seed=1)
     with ix.searcher() as searcher:
         assert len(searcher.leaf_searchers()) == 4
         yield searcher
 
 
 @pytest.fixture(scope="module")
-def big():
+def big(tmp_path_factory: pytest.TempPathFactory):
     """One segment over 5,000 documents beside a small one."""
-    ix = _index([5100, 200], seed=2)
+    ix = _index(tmp_path_factory.mktemp("big"), [5100, 200], seed=2)
     with ix.searcher() as searcher:
         assert max(s.reader().doc_count_all() for s, _o in searcher.leaf_searchers()) > 5000
         yield searcher

@@ -14,7 +14,7 @@ from typing import Any
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CatalogEntry:
     """One catalogued article without its body: what the list pane needs."""
 

@@ -23,7 +23,10 @@ import whoosh
 from whoosh import index
 
 from tuireader.articles.model import Article
+from tuireader.search import whoosh_buffers
 from tuireader.search.whoosh_schema import document, make_schema
+
+whoosh_buffers.install()
 
 INDEX_NAME = "main"
 # What the index's terms mean: bump it whenever the analysers change (whoosh_schema), so an

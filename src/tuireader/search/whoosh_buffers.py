@@ -1,0 +1,97 @@
+"""Reading index files straight from the memory map, without Whoosh's copy of each one.
+
+Whoosh maps every compound segment file, then wraps each sub-file's memoryview in
+`BufferFile`, whose `BytesIO(buf)` copies it: opening a searcher on 100k articles copied
+every posting and term file into memory (1.1 GB resident before the first query, twice the
+index's 527 MB on disk). `_ViewReader` reads the view in place; the pages the OS maps in are
+file-backed and shared, so they cost no private memory and are dropped under pressure.
+
+The patch checks the shape of the class it replaces and raises `WhooshChanged` when Whoosh
+no longer looks as it was when this was written (tested against whoosh-reloaded 2.7.5).
+"""
+
+from __future__ import annotations
+
+import io
+
+from whoosh.filedb import structfile
+
+
+class WhooshChanged(RuntimeError):
+    """A Whoosh internal we patch is not the one we know: a bug to fix, never damage."""
+
+
+class _ViewReader(io.RawIOBase):
+    """A read-only, seekable file over a buffer, reading slices of it (no copy up front)."""
+
+    def __init__(self, view) -> None:
+        super().__init__()
+        self._view = memoryview(view).cast("B") if not isinstance(view, bytes) else view
+        self._pos = 0
+        self._size = len(self._view)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._pos
+        end = self._size if size is None or size < 0 else min(self._size, start + size)
+        self._pos = max(start, end)
+        return bytes(self._view[start:end])
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        start = self._pos
+        end = self._size if size is None or size < 0 else min(self._size, start + size)
+        chunk = self._view[start:end]
+        newline = bytes(chunk).find(b"\n") if len(chunk) < 4096 else -1
+        if newline < 0 and len(chunk) >= 4096:  # long tail: find it without copying it all
+            for i in range(0, len(chunk), 4096):
+                found = bytes(chunk[i : i + 4096]).find(b"\n")
+                if found >= 0:
+                    newline = i + found
+                    break
+        stop = end if newline < 0 else start + newline + 1
+        self._pos = stop
+        return bytes(self._view[start:stop])
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+
+def _init(self, buf, name=None, onclose=None) -> None:
+    self._buf = buf
+    self._name = name
+    self.file = _ViewReader(buf)
+    self.onclose = onclose
+    self.is_real = False
+    self.is_closed = False
+
+
+def install() -> None:
+    """Make Whoosh's BufferFile read its buffer in place (once; checked)."""
+    cls = getattr(structfile, "BufferFile", None)
+    if cls is None or cls.__init__ is _init:
+        if cls is None:
+            raise WhooshChanged("whoosh.filedb.structfile.BufferFile is gone")
+        return
+    probe = cls(b"ab\ncd", name="probe")
+    expected = ("_buf", "_name", "file", "onclose", "is_real", "is_closed")
+    if not all(hasattr(probe, a) for a in expected) or probe.get(1, 2) != b"b\n":
+        raise WhooshChanged("whoosh's BufferFile changed: review whoosh_buffers")
+    cls.__init__ = _init
+    probe = cls(b"ab\ncd", name="probe")
+    if probe.read(3) != b"ab\n" or probe.get(3, 2) != b"cd" or probe.tell() != 3:
+        raise WhooshChanged("whoosh's BufferFile does not read through whoosh_buffers")

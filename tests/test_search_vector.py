@@ -7,18 +7,21 @@ documents (where Whoosh's Or switches matcher) and small ones.
 
 from __future__ import annotations
 
+import pickle
 import random
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from whoosh import index
+from whoosh import formats, index
 
 from tuireader.search import whoosh_query
 from tuireader.search.models import Filters
 from tuireader.search.vector import run as vector
+from tuireader.search.vector.positions import decode
 from tuireader.search.vector.postings import read_postings
 from tuireader.search.whoosh_schema import make_schema
 
@@ -246,3 +249,29 @@ def test_postings_decode_to_whoosh_s_own_ids_and_weights(big) -> None:
             live = [not reader.is_deleted(d) for d in got.ids.tolist()]
             assert got.ids[live].tolist() == ids and got.weights[live].tolist() == weights
             assert len(ids) < len(got.ids) or not reader.has_deletions()
+
+
+_positions = st.lists(
+    st.lists(st.integers(0, 3_000_000), min_size=1, max_size=80, unique=True).map(sorted),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lists=_positions, odd=st.sets(st.integers(0, 39)))
+def test_positions_decode_as_whoosh_decodes_them(lists: list[list[int]], odd: set[int]) -> None:
+    fmt = formats.Positions()
+    values = []
+    for i, found in enumerate(lists):
+        value = fmt.encode(found)
+        if i in odd:  # other pickle shapes and a missing STOP: read by pickle itself
+            value = value[:-1] if i % 2 else value[:4] + pickle.dumps(_deltas(found), 4)
+        values.append(value)
+    got = decode(np.arange(len(values)), tuple(values), fmt)
+    for i, value in enumerate(values):
+        assert got.flat[got.starts[i] : got.starts[i + 1]].tolist() == fmt.decode_positions(value)
+
+
+def _deltas(positions: list[int]) -> list[int]:
+    return [p - q for p, q in zip(positions, [0, *positions[:-1]], strict=True)]

@@ -33,7 +33,7 @@ from whoosh.query import ranges
 from whoosh.query.wrappers import ConstantScoreQuery
 
 from tuireader.search.vector.positions import adjacent
-from tuireader.search.vector.postings import PostingCache
+from tuireader.search.vector.postings import PostingCache, TermPostings
 
 _TOO_MANY_CLAUSES = 1024  # query.Or.TOO_MANY_CLAUSES
 _ARRAY_OR_UP_TO = 5000  # Or._matcher: segments up to this size get the array matcher
@@ -53,6 +53,18 @@ class Match:
     termcount: int  # term leaves present in this segment (Whoosh's term_matchers())
 
 
+@dataclass(frozen=True)
+class _Cached:
+    """A node's whole result kept in the posting cache (bounded by its bytes)."""
+
+    match: Match
+
+    @property
+    def nbytes(self) -> int:
+        m = self.match
+        return m.hit.nbytes + m.score.nbytes + m.terms.nbytes
+
+
 @dataclass
 class Segment:
     """One index segment, as the evaluator reads it."""
@@ -63,11 +75,35 @@ class Segment:
     live: np.ndarray | None  # bool mask of undeleted documents, None when none is deleted
 
 
+class Stats:
+    """Whole-index statistics of one search, asked once per term rather than per segment
+    (Whoosh's avg_field_length sums every segment's total at each call)."""
+
+    def __init__(self, top) -> None:
+        self.top = top
+        self._idf: dict[tuple[str, bytes], float] = {}
+        self._avgfl: dict[str, float] = {}
+
+    def idf(self, fieldname: str, btext: bytes) -> float:
+        key = (fieldname, btext)
+        found = self._idf.get(key)
+        if found is None:
+            found = self._idf[key] = self.top.idf(fieldname, btext)
+        return found
+
+    def avgfl(self, fieldname: str) -> float:
+        found = self._avgfl.get(fieldname)
+        if found is None:
+            found = self._avgfl[fieldname] = self.top.avg_field_length(fieldname) or 1
+        return found
+
+
 class Evaluator:
     """Evaluates query nodes on one segment; `top` is the whole-index searcher."""
 
-    def __init__(self, top, segment: Segment, cache: PostingCache) -> None:
+    def __init__(self, top, segment: Segment, cache: PostingCache, stats: Stats) -> None:
         self.top = top
+        self.stats = stats
         self.schema = top.schema
         self.segment = segment
         self.cache = cache
@@ -109,29 +145,45 @@ class Evaluator:
 
     def posting_match(self, fieldname: str, btext: bytes) -> Match:
         """One term's documents and BM25F scores in this segment (Term.matcher)."""
+        found = self.term_arrays(fieldname, btext)
+        if found is None:
+            return self.empty()  # Whoosh's NullMatcher: not a term leaf, not counted
+        ids, scores = found
+        n = self.segment.size
+        hit = np.zeros(n, bool)
+        hit[ids] = True
+        score = np.zeros(n)
+        score[ids] = scores
+        return Match(hit, score, hit.view(np.int8).astype(np.int32), 1)
+
+    def term_arrays(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """(live local ids, their scores) of one term here; None when the segment lacks it.
+        Cached with the statistics they were scored with (they change only with the index)."""
         seg = self.segment
         if (fieldname, btext) not in seg.reader:
-            return self.empty()  # Whoosh's NullMatcher: not a term leaf, not counted
+            return None
+        scorable = self.schema[fieldname].scorable
+        idf = self.stats.idf(fieldname, btext) if scorable else 0.0
+        avgfl = self.stats.avgfl(fieldname) if scorable else 0.0
+        live_count = seg.reader.doc_count()
+        key = (seg.key, fieldname, btext, "scored", idf, avgfl, live_count)
+        found = self.cache.get(key)
+        if found is not None:
+            return found.ids, found.weights
         postings = self.cache.postings(seg.key, seg.reader, fieldname, btext)
         ids, weights = postings.ids, postings.weights
-        if self.schema[fieldname].scorable:
+        if scorable:
             lengths = self.cache.lengths(seg.key, seg.reader, fieldname)[ids]
-            idf = self.top.idf(fieldname, btext)
-            avgfl = self.top.avg_field_length(fieldname) or 1
             B, K1 = self.B, self.K1
             # scoring.bm25, in its own order of operations (same floats as Whoosh)
             scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
         else:
             scores = weights  # WeightScorer
-        n = seg.size
-        hit = np.zeros(n, bool)
-        hit[ids] = True
-        score = np.zeros(n)
-        score[ids] = scores
         if seg.live is not None:
-            hit &= seg.live
-            score[~seg.live] = 0.0
-        return Match(hit, score, hit.astype(np.int32), 1)
+            keep = seg.live[ids]
+            ids, scores = ids[keep], scores[keep]
+        self.cache.put(key, TermPostings(ids, scores))
+        return ids, scores
 
     def multiterm(self, q) -> Match:
         """Prefix / Wildcard / other pattern queries: the Or of their terms here."""
@@ -144,24 +196,48 @@ class Evaluator:
             except Exception as exc:  # a private API that may change: fall back, do not fail
                 raise Unsupported(f"{type(q).__name__} expansion: {exc}") from exc
             self.cache.remember_expansion(key, btexts)
-        if not btexts:
+        fieldname = q.field()
+        parts = [p for p in (self.term_arrays(fieldname, b) for b in btexts) if p is not None]
+        if not parts:
             return self.empty()
-        subs = [self.posting_match(q.field(), b) for b in btexts]
-        if len(subs) == 1:
-            return subs[0]  # MultiTerm.matcher: one term is that term's matcher, unboosted
-        # Or(terms, boost) with "constant score": Whoosh then scores its array matcher 1
-        return self.combine(subs, q.boost, scale=None, scored=not q.constantscore)
+        if len(parts) == 1:
+            return self.posting_match(fieldname, btexts[0])  # MultiTerm: that term's matcher
+        # Or(terms, boost); "constant score" makes Whoosh's array matcher score 1
+        return self.sparse_union(parts, q.boost, scored=not q.constantscore)
+
+    def sparse_union(self, parts, boost: float, *, scored: bool) -> Match:
+        """`combine` for an Or of plain terms, added up in one pass (np.bincount) instead
+        of one dense array per term: a prefix can expand to hundreds of terms."""
+        n = self.segment.size
+        ids = np.concatenate([p[0] for p in parts])
+        hit = np.zeros(n, bool)
+        hit[ids] = True
+        tree = len(parts) < _TOO_MANY_CLAUSES and (len(parts) == 2 or n > _ARRAY_OR_UP_TO)
+        if not tree:  # Whoosh's array matcher: no term leaves for a bonus above it
+            if scored:
+                weights = np.concatenate([p[1] * boost for p in parts])
+                score = np.bincount(ids, weights=weights, minlength=n)
+            else:
+                score = hit.astype(np.float64)
+            return Match(hit, score, np.zeros(n, np.int32), 0)
+        score = np.bincount(ids, weights=np.concatenate([p[1] for p in parts]), minlength=n)
+        if boost != 1.0:
+            score = score * boost
+        terms = np.bincount(ids, minlength=n).astype(np.int32)
+        return Match(hit, score, terms, len(parts))
 
     def numeric_range(self, q) -> Match:
-        key = (self.segment.key, "compiled", repr(q))
-        found = self.cache.expansion(key)
+        """A date range: its hit mask per segment is cached (its score is a constant)."""
+        seg = self.segment
+        key = (seg.key, "range", repr(q), seg.reader.doc_count())
+        found = self.cache.get(key)
         if found is None:
-            found = [q._compile_query(self.segment.reader)]
-            self.cache.remember_expansion(key, found)
-        compiled = found[0]
-        if compiled is query.NullQuery:
-            return self.empty()
-        return self.evaluate(compiled)
+            compiled = q._compile_query(seg.reader)
+            inner = self.empty() if compiled is query.NullQuery else self.evaluate(compiled)
+            found = _Cached(inner)
+            self.cache.put(key, found)
+        m = found.match
+        return Match(m.hit, m.score.copy(), m.terms.copy(), m.termcount)
 
     def constant(self, q: ConstantScoreQuery) -> Match:
         inner = self.evaluate(q.child)
@@ -185,11 +261,12 @@ class Evaluator:
             raise Unsupported("phrase with slop")
         if len(words) == 1:
             raise Unsupported("one-word phrase")  # Whoosh's SpanNear2 of one term: rare
+        seg = self.segment
+        # positions first: reading them keeps the ids and weights too (one read per word)
+        lists = [self.cache.positions(seg.key, seg.reader, fieldname, w) for w in words]
         found = _intersection([self.posting_match(fieldname, w) for w in words])
         candidates = np.flatnonzero(found.hit)
         if len(candidates):
-            seg = self.segment
-            lists = [self.cache.positions(seg.key, seg.reader, fieldname, w) for w in words]
             keep = np.zeros(seg.size, bool)
             keep[adjacent(candidates, lists)] = True
             found.hit &= keep

@@ -20,6 +20,7 @@ import struct
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
@@ -181,7 +182,7 @@ class PostingCache:
 
     def __init__(self, max_bytes: int = 96 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, TermPostings | TermPositions] = OrderedDict()
+        self._items: OrderedDict[tuple, Any] = OrderedDict()  # objects with .nbytes
         self._bytes = 0
         self._lengths: dict[tuple[str, str], np.ndarray] = {}
         self._expansions: OrderedDict[tuple, list] = OrderedDict()
@@ -212,6 +213,16 @@ class PostingCache:
             self._items.move_to_end(key)
         return found  # type: ignore[return-value]
 
+    def get(self, key: tuple):
+        """Anything else kept under `key` (an object with `nbytes`), or None."""
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple, value) -> None:
+        self._put(key, value)
+
     def expansion(self, key: tuple) -> list | None:
         """A pattern's terms (or a range's compiled query) in one segment, if known: a
         prefix typed again, or extended by a letter, skips the walk over the term list."""
@@ -241,7 +252,7 @@ class PostingCache:
         for key in [k for k in self._expansions if k[0] not in segment_keys]:
             del self._expansions[key]
 
-    def _put(self, key: tuple, value: TermPostings | TermPositions) -> None:
+    def _put(self, key: tuple, value: Any) -> None:
         old = self._items.pop(key, None)
         if old is not None:
             self._bytes -= old.nbytes

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuireader.search.vector.evaluate import Evaluator, Segment, Unsupported
+from tuireader.search.vector.evaluate import Evaluator, Segment, Stats, Unsupported
 from tuireader.search.vector.postings import PostingCache
 
 __all__ = ["Ranked", "Unsupported", "rank", "shared_cache"]
@@ -82,8 +82,9 @@ def rank(
     all_docs: list[np.ndarray] = []
     all_scores: list[np.ndarray] = []
     total = 0
+    stats = Stats(searcher)
     for seg, offset in segments(searcher):
-        ev = Evaluator(searcher, seg, _CACHE)
+        ev = Evaluator(searcher, seg, _CACHE, stats)
         found = ev.evaluate(q)
         hit = found.hit
         if filter_q is not None:

@@ -213,6 +213,7 @@ class Evaluator:
         hit = np.zeros(n, bool)
         hit[ids] = True
         tree = len(parts) < _TOO_MANY_CLAUSES and (len(parts) == 2 or n > _ARRAY_OR_UP_TO)
+        score: np.ndarray
         if not tree:  # Whoosh's array matcher: no term leaves for a bonus above it
             if scored:
                 weights = np.concatenate([p[1] * boost for p in parts])

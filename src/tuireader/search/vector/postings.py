@@ -193,7 +193,7 @@ class PostingCache:
         found = self._items.get(key)
         if found is not None:
             self._items.move_to_end(key)
-            return found  # type: ignore[return-value]
+            return found
         found = read_postings(reader, fieldname, btext, with_values=False)
         self._put(key, found)
         return found
@@ -211,7 +211,7 @@ class PostingCache:
                 self._put((segment_key, fieldname, btext), TermPostings(read.ids, read.weights))
         else:
             self._items.move_to_end(key)
-        return found  # type: ignore[return-value]
+        return found
 
     def get(self, key: tuple):
         """Anything else kept under `key` (an object with `nbytes`), or None."""

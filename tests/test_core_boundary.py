@@ -19,6 +19,13 @@ CORE_MODULES = [
     "tuireader.storage.cache_fallback",
     "tuireader.text.inert",
     "tuireader.cli",
+    "tuireader.cli.commands",
+    "tuireader.cli.annotation_cmds",
+    "tuireader.cli.feed_cmds",
+    "tuireader.cli.import_cmds",
+    "tuireader.cli.ingest_cmds",
+    "tuireader.cli.library_cmds",
+    "tuireader.cli.search_cmds",
 ]
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 from tuireader.articles.errors import SkipFile
 
 _BOMS = (
@@ -82,6 +80,8 @@ _WESTERN = ("cp1252", "latin_1", "iso8859_15")
 def _best_guess(sample: bytes):
     """charset-normalizer's pick, but cp1252 wins ties: short Western text scores the same
     in several single-byte code pages, and cp1252 is by far the likeliest of them."""
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8
+
     matches = list(from_bytes(sample))
     if not matches:
         return None

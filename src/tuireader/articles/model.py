@@ -6,7 +6,6 @@ identity fields (id, path, fingerprint, word count) so every parser gets them th
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -101,6 +100,8 @@ class Article:
 
 def article_id(relpath: str) -> str:
     """A short id that is stable for a path (10 hex digits of its SHA-1)."""
+    import hashlib  # here: OpenSSL's loading is 8 ms of every command's start
+
     return hashlib.sha1(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:10]
 
 
@@ -112,6 +113,8 @@ def normalise_for_fingerprint(body: str) -> str:
 def fingerprint(body: str) -> str:
     """Hash of the normalised body, so annotations can follow a file that moved."""
     data = normalise_for_fingerprint(body).encode("utf-8", "surrogateescape")
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()[:16]
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
@@ -128,6 +126,9 @@ def parse_entries(
         for entry in entries:
             yield parse(entry)
         return
+    from concurrent.futures import ProcessPoolExecutor  # 16 ms of imports: only here
+    from multiprocessing import get_context
+
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
         yield from pool.map(parse, entries, chunksize=64)
 

@@ -265,11 +265,3 @@ def import_cmd(app: AppContext, file: Path) -> None:
         except AnnotationError as exc:
             raise CliError(f"{file}: {exc}") from exc
     click.echo(f"imported {visible(str(file))}: {report.summary()}")
-
-
-def register(group: click.Group) -> None:
-    """Add the annotation commands to the CLI."""
-    group.add_command(bookmark_group)
-    group.add_command(highlight_group)
-    group.add_command(export_cmd)
-    group.add_command(import_cmd)

@@ -153,7 +153,3 @@ def _finish(app: AppContext, report: ImportReport) -> None:
     index_new_articles(app, report)
     if report.failed and not report.saved:
         sys.exit(1)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(feed_group)

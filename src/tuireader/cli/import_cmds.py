@@ -88,7 +88,3 @@ def _print(report: ImportReport, label: str) -> None:
         f"{len(report.highlights_unanchored):,} unanchored",
     ]
     click.echo(f"{label}: " + ", ".join(parts[:5]) + "; " + ", ".join(parts[5:]))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(import_articles_cmd)

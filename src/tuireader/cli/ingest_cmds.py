@@ -34,7 +34,3 @@ def add_cmd(app: AppContext, urls: tuple[str, ...], no_index: bool) -> None:
         index_new_articles(app, report)
     if report.failed and not (report.saved or report.skipped):
         sys.exit(1)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(add_cmd)

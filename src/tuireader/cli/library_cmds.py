@@ -74,8 +74,3 @@ def show_cmd(app: AppContext, article: str, as_json: bool) -> None:
     )
     out.print()
     out.print(Text(clean_text(found.body)))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(list_cmd)
-    group.add_command(show_cmd)

@@ -1,0 +1,64 @@
+"""A command imports what it needs: `--version` nothing, `list` no array scorer."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from tuireader import __version__
+from tuireader.cli import commands
+
+HEAVY = ("click", "whoosh", "numpy", "rich", "textual", "sqlite3")
+
+
+def _modules_after(args: list[str], tmp_path: Path) -> tuple[str, set[str]]:
+    code = (
+        "import sys\n"
+        "from tuireader.cli import main\n"
+        f"sys.argv = ['tuireader', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', ' '.join(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    env = {"XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_DATA_HOME": str(tmp_path / "d"),
+           "XDG_CONFIG_HOME": str(tmp_path / "f"), "PATH": "/usr/bin:/bin"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    out, _sep, modules = done.stdout.rpartition("MODULES ")
+    return out, set(modules.split())
+
+
+def test_version_answers_without_importing_anything_heavy(tmp_path: Path) -> None:
+    out, modules = _modules_after(["--version"], tmp_path)
+    assert out.strip() == f"tuireader, version {__version__}"
+    assert not modules & set(HEAVY), modules & set(HEAVY)
+
+
+def test_listing_the_library_does_not_load_the_array_scorer(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "a.txt").write_text("Ferry news\n\nThe night ferry left.\n", encoding="utf-8")
+    out, modules = _modules_after(["--library", str(lib), "list"], tmp_path)
+    assert "Ferry news" in out
+    assert "click" in modules and not modules & {"numpy", "textual"}
+
+
+def test_the_lazy_table_names_every_command_the_modules_define() -> None:
+    defined = {}
+    for module_name in {m for m, _a in commands.COMMANDS.values()}:
+        module = importlib.import_module(f"tuireader.cli.{module_name}")
+        found = {a: v for a, v in vars(module).items() if isinstance(v, click.Command)}
+        nested = {id(c) for v in found.values() if isinstance(v, click.Group)
+                  for c in v.commands.values()}  # fmt: skip
+        for attribute, command in found.items():
+            if id(command) not in nested and command.callback.__module__ == module.__name__:
+                defined[command.name] = (module_name, attribute)
+    assert defined == commands.COMMANDS
+    ctx = click.Context(commands.cli)
+    for name in commands.COMMANDS:
+        assert commands.cli.get_command(ctx, name).name == name
+    assert commands.cli.get_command(ctx, "nosuch") is None

@@ -187,3 +187,46 @@ def test_title_helpers() -> None:
 )
 def test_clean_author(raw: str, expected: str) -> None:
     assert clean_author(raw) == expected
+
+
+def _article_page(lead: str, title: str = "Ferries Return to the Northern Sound") -> str:
+    body = "".join(
+        f"<p>Paragraph {i} of the piece about the ferries, long enough to count as text.</p>"
+        for i in range(8)
+    )
+    return (
+        f"<html><head><title>{title} | The Sound Herald</title></head><body>"
+        f"<nav><a href='/'>Home</a></nav><article>{lead}{body}</article></body></html>"
+    )
+
+
+def test_kicker_and_repeated_title_are_not_reading_text() -> None:
+    page = _article_page(
+        "<p class='kicker'>Earth &amp; Life</p><h1>Ferries return to the northern sound</h1>"
+        "<p class='dek'>The old routes reopen after a decade.</p>"
+        "<p>Posted on April 21, 2015, at 11:29 a.m.</p>"
+    )
+    fields = parse_html(page)
+    assert fields.title == "Ferries Return to the Northern Sound"
+    paragraphs = fields.body.split("\n\n")
+    assert paragraphs[0] == "The old routes reopen after a decade."
+    assert paragraphs[1].startswith("Paragraph 0 of the piece")
+    assert "Earth & Life" not in fields.body
+    assert "Posted on" not in fields.body
+
+
+def test_short_first_line_stays_when_the_title_is_not_repeated() -> None:
+    fields = parse_html(_article_page("<p>Good morning</p>"))
+    assert fields.body.split("\n\n")[0] == "Good morning"
+
+
+def test_a_page_that_is_only_its_headline_keeps_it() -> None:
+    page = "<html><head><title>Notice</title></head><body><h1>Notice</h1></body></html>"
+    assert parse_html(page).body == "Notice"
+
+
+def test_stray_c1_byte_before_the_article_loses_nothing() -> None:
+    # buzzfeed-1: a mis-decoded "\x98" (8-bit SOS) in an SVG id swallowed the rest of the page.
+    page = _article_page("<svg><path id='\u00ef\u0081\u0098-2'></path></svg>")
+    fields = parse_html(page)
+    assert "Paragraph 7 of the piece" in fields.body

@@ -68,3 +68,15 @@ def test_clean_line_fast_path_agrees_with_the_full_cleaning(text: str) -> None:
 )
 def test_clean_line_fast_path_examples(text: str) -> None:
     assert clean_line(text) == _slow_clean_line(text)
+
+
+@pytest.mark.parametrize("intro", ["\x98", "\x90", "\x9d", "\x9e", "\x9f", "\x1bP", "\x1b]"])
+def test_unterminated_string_sequence_keeps_the_rest(intro: str) -> None:
+    # Mojibake is full of C1 bytes ("\x98" from a mis-decoded quote): a string introducer
+    # without its terminator must not swallow the rest of the page (buzzfeed-1 lost its article).
+    raw = f"before {intro}after\n\nthe whole article follows " + "text " * 2000
+    cleaned = clean_text(raw)
+    assert cleaned.startswith("before ")
+    assert cleaned.endswith("text ")
+    assert "the whole article follows" in cleaned
+    assert not any(0x80 <= ord(c) <= 0x9F or c == "\x1b" for c in cleaned)

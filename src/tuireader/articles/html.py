@@ -25,6 +25,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_metadata
 
+from tuireader.articles.html_lead import strip_lead_furniture
 from tuireader.articles.html_meta import TrafilaturaMeta, choose_meta
 from tuireader.articles.html_signals import collect_signals, is_small
 from tuireader.articles.html_text import tree_paragraphs
@@ -89,7 +90,8 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         body_el = body_el.find("body") if body_el is not None else None
         paragraphs = tree_paragraphs(body_el, drop_chrome=True) if body_el is not None else []
     meta = choose_meta(signals, guess)
-    body = join_paragraphs(split_paragraphs(normalise_text(join_paragraphs(paragraphs))))
+    paragraphs = split_paragraphs(normalise_text(join_paragraphs(paragraphs)))
+    body = join_paragraphs(strip_lead_furniture(paragraphs, meta.title))
     return ParsedFields(
         title=meta.title or fallback_title,
         body=body,

@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 
 # Complete escape sequences first (7-bit ESC forms and their 8-bit C1 equivalents), so their
-# parameters disappear with them instead of being left behind as visible garbage.
+# parameters disappear with them instead of being left behind as visible garbage. String
+# sequences (OSC, DCS, SOS, PM, APC) go only when terminated, within 4096 characters: C1 bytes
+# are common in mojibake ("\x98" from a mis-decoded quote), and an unterminated one must not
+# swallow the rest of the page. Without its introducer (a control, removed below) the
+# remainder is plain text.
 _SEQUENCES = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[\x20-/]*[@-~]?          # CSI ... final
-  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?   # OSC ... BEL/ST
-  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS/SOS/PM/APC ... ST
+  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]{0,4096}(?:\x07|\x1b\\|\x9c)   # OSC ... BEL/ST
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]{0,4096}(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC ... ST
   | \x1b[\x20-/]*[0-~]?                           # other ESC sequences (charset, keypad...)
     """,
     re.VERBOSE,

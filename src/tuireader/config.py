@@ -45,6 +45,11 @@ class AppPaths:
         return self.data_dir / "annotations.sqlite3"
 
     @property
+    def layout_file(self) -> Path:
+        """The reader's remembered pane sizes (written by the reader, not the user)."""
+        return self.data_dir / "layout.json"
+
+    @property
     def export_dir(self) -> Path:
         return self.data_dir / "exports"
 

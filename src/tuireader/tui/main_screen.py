@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from tuireader.storage.layout_prefs import LayoutPrefs, load_layout, save_layout
 from tuireader.text.wording import counted
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.controllers.annotating import AnnotatingController
@@ -53,6 +54,7 @@ class MainScreen(Screen[None]):
         self.reader_state = ReaderState()
         self.index_state = IndexState()
         self._last_error = ("", 0.0)
+        self.layout_prefs = LayoutPrefs()
         self.listing = ListingController(self)
         self.library = LibraryController(self, self.listing)
         self.reading = ReadingController(self)
@@ -95,6 +97,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.suggestion_line.display = False
         self.reader.reading_width = self.bridge.core.settings.reading_width
+        self.layout_prefs = load_layout(self.bridge.core.paths.layout_file)
         self.article_list.empty_text = "Loading the library…"
         self.article_list.focus()
         self._apply_width(self.size.width)
@@ -116,10 +119,29 @@ class MainScreen(Screen[None]):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        """With no article open the list takes the whole width (an empty reading pane is of
+        no use); beside an article it takes the user's share (`<` / `>`, remembered)."""
+        has_article = self.reader_state.article is not None
+        self.set_class(has_article, "-article")
+        split = has_article and not self.has_class("-narrow")
+        self.article_list.styles.width = f"{self.layout_prefs.list_share}%" if split else "1fr"
 
     def show_reader(self, show: bool) -> None:
         """In narrow terminals only one pane is visible: the list or the reader."""
         self.set_class(show, "-reading")
+        self._apply_layout()
+
+    def resize_list(self, steps: int) -> None:
+        prefs = self.layout_prefs.resized(steps)
+        if prefs == self.layout_prefs:
+            return
+        self.layout_prefs = prefs
+        self._apply_layout()
+        path = self.bridge.core.paths.layout_file
+        self.run_worker(lambda: save_layout(path, prefs), thread=True, group="layout")
 
     # ----------------------------------------------------------------- events up
     def on_marks_changed(self, event: MarksChanged) -> None:
@@ -240,6 +262,19 @@ class MainScreen(Screen[None]):
 
     def action_quit_app(self) -> None:
         self.app.exit()
+
+    def action_widen_list(self) -> None:
+        self.resize_list(+1)
+
+    def action_narrow_list(self) -> None:
+        self.resize_list(-1)
+
+    def action_close_article(self) -> None:
+        if self.reader_state.article is None:
+            return
+        self.reading.close_article()
+        self.show_reader(False)
+        self.article_list.focus()
 
     def action_help(self) -> None:
         from tuireader.tui.screens.help import HelpScreen

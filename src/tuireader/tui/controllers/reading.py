@@ -89,6 +89,14 @@ class ReadingController(Controller):
             return article.id
         return self.screen.current_list_id() or (article.id if article else None)
 
+    def close_article(self) -> None:
+        """Back to the list alone (the reading position was saved as it scrolled)."""
+        self.state.article = None
+        self.state.hit_counter = ""
+        self.state.percent = 0.0
+        self.screen.reader.clear()
+        self.screen.update_status()
+
     def _open_article(self) -> Article | None:
         """The open article, or None after saying one must be opened first."""
         if self.state.article is None:

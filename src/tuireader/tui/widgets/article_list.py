@@ -30,8 +30,8 @@ MARK_HIGHLIGHT = "✎"
 MARK_UNREAD = "•"
 AUTHOR_WIDTH = 18
 DATE_WIDTH = 10
-NARROW_NO_AUTHOR = 50  # below this many columns the author column is dropped
-NARROW_NO_DATE = 36  # ... and below this one the date too
+TITLE_MIN = 40  # the author column goes when keeping it would leave the title less room
+NARROW_NO_DATE = 36  # below this many columns the date goes too
 EXTRA_MAX = 12
 
 
@@ -359,13 +359,16 @@ class ArticleList(ScrollView, can_focus=True):
         return Segment(glyph, base + self._style(component))
 
     def _columns(self, width: int) -> _Columns:
-        """Title takes what the fixed columns leave; author then date go when it is narrow."""
+        """Title takes what the fixed columns leave: the author column only while the title
+        keeps TITLE_MIN cells beside it, the date only above NARROW_NO_DATE."""
         fixed = 5  # leading space + 3 marks + space
-        author = AUTHOR_WIDTH + 1 if width >= NARROW_NO_AUTHOR else 0
         date = DATE_WIDTH + 2 if width >= NARROW_NO_DATE else 0
         extra = self._extra_width + 1 if self._extra_width else 0
-        if width - fixed - author - date - extra < 12:
+        if width - fixed - date - extra < 12:
             extra = 0
+        author = AUTHOR_WIDTH + 1
+        if width - fixed - author - date - extra < TITLE_MIN:
+            author = 0
         title = max(1, width - fixed - author - date - extra)
         return _Columns(title, extra, author, date)
 

@@ -1,0 +1,44 @@
+"""The reader's remembered layout (the list pane's share of the width), kept in the data dir.
+
+A small JSON file rather than config.toml: the reader writes it when the user resizes a
+pane, and config.toml is the user's own file, never rewritten by the program. A missing or
+unreadable file means the defaults; nothing here may stop the reader from starting.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tuireader.annotations.atomic import write_atomically
+
+LIST_SHARE_DEFAULT = 55  # percent of the width beside an open article: 45 title cells at 120
+LIST_SHARE_MIN = 25
+LIST_SHARE_MAX = 75
+LIST_SHARE_STEP = 5
+
+
+@dataclass(frozen=True)
+class LayoutPrefs:
+    list_share: int = LIST_SHARE_DEFAULT
+
+    def resized(self, steps: int) -> LayoutPrefs:
+        share = self.list_share + steps * LIST_SHARE_STEP
+        return LayoutPrefs(max(LIST_SHARE_MIN, min(LIST_SHARE_MAX, share)))
+
+
+def load_layout(path: Path) -> LayoutPrefs:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return LayoutPrefs()
+    share = data.get("list_share") if isinstance(data, dict) else None
+    if not isinstance(share, int) or not LIST_SHARE_MIN <= share <= LIST_SHARE_MAX:
+        return LayoutPrefs()
+    return LayoutPrefs(share)
+
+
+def save_layout(path: Path, prefs: LayoutPrefs) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, json.dumps(asdict(prefs)) + "\n")

@@ -224,6 +224,16 @@ def test_library_interface_is_catalog_backed(lib: Path) -> None:
         ("date:2023-05", {"Sourdough log"}),
         ("date:2023-04", set()),
         ("date:[2022-01-01 to 2022-12-31]", {"How a search engine ranks"}),
+        ("date:>2022", {"Sourdough log"}),
+        ("date:>=2022-11", {"Sourdough log", "How a search engine ranks"}),
+        ("date:<2023", {"How a search engine ranks"}),
+        ("date:<=2023-05", {"Sourdough log", "How a search engine ranks"}),
+        ("date:>2023-05-02", set()),
+        ("date:>=2023-05-02", {"Sourdough log"}),
+        ("sourdough date:2022", set()),  # a date beside words is a condition, not an OR
+        ("search date:<2023", {"How a search engine ranks"}),
+        ("sourdough -tram date:>=2023", {"Sourdough log"}),
+        ("search date:2021 OR date:2022", {"How a search engine ranks"}),
         ("ferm*", {"Sourdough log"}),
         ("tram*", {"Valley Tramway Returns"}),
         ("sourdogh~", {"Sourdough log"}),
@@ -257,6 +267,8 @@ def test_a_title_query_finds_its_article_first(lib: Path, tmp_path: Path) -> Non
         ("date:xyz", "date"),
         ("date:[2023-13-45 to 2023-99-99]", "cannot read the date '[2023-13-45 to 2023-99-99]'"),
         ("x" * 2000, "too long"),
+        ("date:>2023-13", "cannot read the date '>2023-13'"),
+        ('date:"next week"', 'date:"last week"'),  # the help names the forms it reads
     ],
 )
 def test_unusable_queries_give_a_message(svc: SearchService, query: str, fragment: str) -> None:
@@ -431,3 +443,50 @@ def test_a_bug_in_whoosh_internals_is_not_taken_for_damage(
     svc.store.close()
     assert svc.store.doc_count() == before  # nothing wiped
     assert "Ferry" in " ".join(titles(svc, "ferry"))
+
+
+def test_relative_dates_count_back_from_today(lib: Path, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    recent = (date.today() - timedelta(days=3)).isoformat()
+    write(lib, "notes/recent.md", f"---\ntitle: Recent note\ndate: {recent}\n---\nFresh text.\n")
+    svc = SearchService(lib, tmp_path / "cache")
+    svc.refresh(processes=1)
+    assert set(titles(svc, "date:7d")) == {"Recent note"}
+    assert set(titles(svc, 'date:"last week"')) == {"Recent note"}
+    assert set(titles(svc, "date:2d")) == set()
+    assert set(titles(svc, "date:yesterday")) == set()
+    assert "Recent note" in titles(svc, "date:5y")
+    assert set(titles(svc, "fresh date:1m")) == {"Recent note"}
+    assert titles(svc, "ferry date:1m") == []
+
+
+def test_rewrite_dates_forms() -> None:
+    from datetime import date
+
+    from tuireader.search.date_terms import UnknownDate, rewrite_dates
+
+    today = date(2026, 12, 4)  # a Friday
+    cases = {
+        "date:>2024-01": "date:[2024-02-01 to]",
+        "date:>=2024-01": "date:[2024-01-01 to]",
+        "date:<2023": "date:[to 2022-12-31]",
+        "date:<=2024-02": "date:[to 2024-02-29]",
+        "date:>2024-12-31": "date:[2025-01-01 to]",
+        "date:7d": "date:[2026-11-27 to]",
+        "date:2w": "date:[2026-11-20 to]",
+        "date:3m": "date:[2026-09-04 to]",
+        "date:1y": "date:[2025-12-04 to]",
+        "date:today": "date:[2026-12-04 to 2026-12-04]",
+        "date:yesterday": "date:[2026-12-03 to 2026-12-03]",
+        'date:"last week"': "date:[2026-11-27 to 2026-12-04]",
+        "date:'this week'": "date:[2026-11-30 to 2026-12-04]",
+        'date:"this month"': "date:[2026-12-01 to 2026-12-04]",
+        'date:"last year"': "date:[2025-12-04 to 2026-12-04]",
+        "ferry date:2023": "ferry date:2023",  # absolute forms are the parser's
+        "date:>2023-13": "date:>2023-13",
+    }
+    for written, expected in cases.items():
+        assert rewrite_dates(written, today) == expected, written
+    with pytest.raises(UnknownDate):
+        rewrite_dates('date:"next week"', today)

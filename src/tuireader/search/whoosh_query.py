@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from whoosh import qparser, query
@@ -21,6 +22,7 @@ from whoosh.qparser import syntax
 from whoosh.qparser.plugins import FuzzyTermPlugin
 
 from tuireader.search import whoosh_count
+from tuireader.search.date_terms import UnknownDate, rewrite_dates
 from tuireader.search.highlight import MatchPlan
 from tuireader.search.models import Filters
 from tuireader.search.whoosh_count import Count, count, countable
@@ -78,14 +80,19 @@ def _parser() -> qparser.QueryParser:
     return parser
 
 
-def parse(text: str) -> query.Query:
-    """Parse a query string; raise QueryError with a user-facing message when unusable."""
+def parse(text: str, *, today: date | None = None) -> query.Query:
+    """Parse a query string; raise QueryError with a user-facing message when unusable.
+    `today` anchors relative dates (date:7d, date:"last week"); the local date by default."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long (more than {MAX_QUERY_CHARS} characters)")
     # NFC, as the parsers store titles, bodies and metadata: "e\u0301" typed or pasted is "é"
     # (the analysers fold both anyway; this is for field values such as tag: and author:)
     text = unicodedata.normalize("NFC", text)
     cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+    try:
+        cleaned = rewrite_dates(cleaned, today or date.today())
+    except UnknownDate as exc:
+        raise QueryError(_date_help(exc.written)) from None
     cleaned = _DATE_SHORT.sub(lambda m: f"date:'{m.group(1)}'", cleaned)
     try:
         parsed = _parser().parse(cleaned)
@@ -105,13 +112,13 @@ def parse(text: str) -> query.Query:
                 f"unknown field {unknown[0]!r}: use title:, author:, tag:, format: or date:"
             )
         raise QueryError("nothing to search for: the query has no searchable words")
-    return _prefer_all_words(_not_means_without(parsed))
+    return _ranked(_not_means_without(parsed))
 
 
 def _date_help(written: str) -> str:
     return (
-        f"cannot read the date {written!r}: use date:2023, date:2023-03 or "
-        "date:[2023-01-01 to 2023-06-30]"
+        f"cannot read the date {written!r}: use date:2023, date:2023-03, "
+        'date:[2023-01-01 to 2023-06-30], date:>2024-01, date:<2023, date:7d or date:"last week"'
     )
 
 
@@ -134,6 +141,26 @@ def _prefer_all_words(q: query.Query) -> query.Query:
         return q
     every = [g[0] if len(g) == 1 else query.Or(g) for g in groups.values()]
     return query.Or([q, query.And(every, boost=ALL_WORDS_BOOST)])
+
+
+def _is_date(q: query.Query) -> bool:
+    return isinstance(q, query.NumericRange) and q.fieldname == "date"
+
+
+def _ranked(q: query.Query) -> query.Query:
+    """`ferry date:>2024` means ferry articles after 2023, not "ferry, or anything after
+    2023": top-level date ranges beside other terms become a condition (several are one
+    OR, as in `ferry date:2021 OR date:2023`); the words keep their all-words ranking."""
+    if isinstance(q, query.AndNot):
+        return query.AndNot(_ranked(q.a), q.b)
+    if isinstance(q, query.Or):
+        dates = [c for c in q.subqueries if _is_date(c)]
+        others = [c for c in q.subqueries if not _is_date(c)]
+        if dates and others:
+            rest = others[0] if len(others) == 1 else query.Or(others, scale=q.scale)
+            when = dates[0] if len(dates) == 1 else query.Or(dates)
+            return query.And([_prefer_all_words(rest), when])
+    return _prefer_all_words(q)
 
 
 def _not_means_without(q: query.Query) -> query.Query:

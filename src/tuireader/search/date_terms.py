@@ -22,7 +22,6 @@ _NAMED = re.compile(
     r"""\bdate:(?:"(?P<q>[a-z ]+)"|'(?P<s>[a-z ]+)'|(?P<w>today|yesterday))(?=[\s)]|$)""",
     re.I,
 )
-_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 
 class UnknownDate(ValueError):
@@ -90,8 +89,14 @@ def rewrite_dates(text: str, today: date) -> str:
     text = _COMPARE.sub(_compare, text)
 
     def ago(match: re.Match[str]) -> str:
-        count, unit = int(match.group(1)), _UNITS[match.group(2).lower()]
-        return _range(today - relativedelta(**{unit: count}), None)
+        count, unit = int(match.group(1)), match.group(2).lower()
+        step = {
+            "d": relativedelta(days=count),
+            "w": relativedelta(weeks=count),
+            "m": relativedelta(months=count),
+            "y": relativedelta(years=count),
+        }[unit]
+        return _range(today - step, None)
 
     text = _AGO.sub(ago, text)
 

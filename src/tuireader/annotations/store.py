@@ -371,6 +371,13 @@ class AnnotationStore:
                 (pk, int(bool(read)), now),
             )
 
+    def change_mark(self) -> tuple[int, int]:
+        """Changes when any connection (this one or another process) has written: a cheap
+        key for caches of what the store holds."""
+        with self._lock:
+            other = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            return int(other), self._conn.total_changes
+
     def marks(self) -> dict[str, ArticleMarks]:
         """article id -> marks for the list pane, in one query."""
         sql = (

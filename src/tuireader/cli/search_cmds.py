@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -19,9 +20,13 @@ from rich.text import Text
 from tuireader.articles.scan import Skipped, display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
 from tuireader.cli.output import console, echo_json, safe, to_json, visible, warn_skipped
+from tuireader.library.annotation_texts import StoreAnnotations
 from tuireader.search import SORTS, Filters, IndexProgress, SearchResults, SearchService
 from tuireader.text.inert import clean_line, clean_text
 from tuireader.text.wording import counted
+
+if TYPE_CHECKING:
+    from tuireader.annotations import AnnotationStore
 
 EXIT_NO_HITS = 1
 EXIT_BAD_QUERY = 2
@@ -31,6 +36,24 @@ _PHASES = {"scan": "Scanning", "parse": "Reading files", "index": "Indexing"}
 
 def service(app: AppContext) -> SearchService:
     return SearchService(app.library_root, app.paths.library_cache(app.library_root))
+
+
+def annotation_source(app: AppContext) -> StoreAnnotations:
+    """The user's notes for has:/note: and words in notes; the database is opened only if
+    the query needs it, and never created by a search."""
+
+    def open_store() -> AnnotationStore | None:
+        from tuireader.annotations import AnnotationError, AnnotationStore
+
+        db = app.paths.annotations_db
+        if not db.is_file():
+            return None
+        try:
+            return AnnotationStore(db, app.library_root, allow_read_only=True)
+        except AnnotationError as exc:
+            raise CliError(str(exc)) from exc
+
+    return StoreAnnotations(open_store)
 
 
 @contextmanager
@@ -176,7 +199,9 @@ def search_cmd(
     """Search the library (indexing what changed first).
 
     QUERY: words, "phrases", AND/OR/NOT, -word, title: author: tag: format:, date:2023,
-    date:2023-03, date:[2023-01-01 to 2023-06-30], wild*, fuzzy~.
+    date:2023-03, date:[2023-01-01 to 2023-06-30], date:>2024-01, date:7d, wild*, fuzzy~;
+    has:highlight has:bookmark has:note, note:word (your notes and tags). Plain words also
+    find articles whose notes or highlights have them, listed after the text matches.
     Exit status: 0 when something was found, 1 when nothing was, 2 for an unusable query,
     3 when there is no index to search yet (another process is still building it).
     """
@@ -184,9 +209,16 @@ def search_cmd(
     text = " ".join(query)
     busy = _catch_up(svc)
     filters = Filters(author=author, tag=tag, format=fmt)
+    notes = annotation_source(app)
 
     def run_search() -> SearchResults:
-        return svc.search(text, limit=limit, sort=sort, filters=filters if filters.active else None)
+        return svc.search(
+            text,
+            limit=limit,
+            sort=sort,
+            filters=filters if filters.active else None,
+            annotations=notes,
+        )
 
     results = run_search()
     if results.unavailable and wait > 0 and svc.indexing_elsewhere():

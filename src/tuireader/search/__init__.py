@@ -11,8 +11,10 @@ Public API (everything a caller needs; no Whoosh or SQLite types leak out):
     `entry(ref) -> CatalogEntry | None`
   - `article(ref) -> Article` parsed from disk (raises `tuireader.library.ArticleNotFound`)
   - `cached_article(entry) -> Article` from the catalog's copy of the body
-  - `search(query, *, limit=50, sort="relevance", filters=None) -> SearchResults`
-    (sort: relevance | date | title | author; an empty query lists the filtered catalog)
+  - `search(query, *, limit=50, sort="relevance", filters=None, annotations=None)
+    -> SearchResults` (sort: relevance | date | title | author; an empty query lists the
+    filtered catalog; `annotations`, an `AnnotationSource`, enables has:, note: and plain
+    words found in notes: `annotation_terms`)
   - `matches_in(article, query) -> list[(start, end)]` offsets into `article.body`
 - Records: `CatalogEntry`, `Filters`, `Hit`, `SearchResults` (+ `partial`: the index still
   lags the catalog; + `total_is_estimate`: `total` was scaled from part of a big index, show
@@ -54,7 +56,8 @@ def __getattr__(name: str) -> Any:
 
 QUERY_HELP = (
     'words (all preferred) · "exact phrase" · AND OR NOT -word · title: author: tag: format: · '
-    "date:2023 date:2023-03 date:[2023-01-01 to 2023-06-30] · wild* · fuzzy~"
+    "date:2023 date:>2024-01 date:7d · wild* · fuzzy~ · has:highlight has:bookmark has:note "
+    "note:word"
 )
 
 __all__ = [

@@ -9,15 +9,17 @@ Not thread-safe for concurrent calls: use it from one thread (the TUI's core thr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tuireader.articles.errors import ArticleNotFound
 from tuireader.articles.model import Article
 from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_library
-from tuireader.search import whoosh_query
+from tuireader.search import annotation_terms, whoosh_query
+from tuireader.search.annotation_terms import AnnotationSource, AnnotationText, NoteMatch
 from tuireader.search.catalog import Catalog, to_article
-from tuireader.search.highlight import find_matches, snippet
+from tuireader.search.highlight import MatchPlan, find_matches, snippet
 from tuireader.search.lock import WriterLock
 from tuireader.search.models import (
     CatalogEntry,
@@ -199,8 +201,11 @@ class SearchService:
     def matches_in(self, article: Article, query: str) -> list[Span]:
         """Offsets of the query's matches in article.body ([] for an unusable query)."""
         try:
-            plan = whoosh_query.match_plan(self._parse(query))
-        except whoosh_query.QueryError:
+            words = annotation_terms.split(query)[0]
+            plan = whoosh_query.match_plan(self._parse(words)) if words else None
+        except (whoosh_query.QueryError, annotation_terms.AnnotationTermError):
+            return []
+        if plan is None:
             return []
         return find_matches(article.body, plan)
 
@@ -211,7 +216,11 @@ class SearchService:
         limit: int | None = 50,
         sort: str = "relevance",
         filters: Filters | None = None,
+        annotations: AnnotationSource | None = None,
     ) -> SearchResults:
+        """Ranked hits of a query (see `QUERY_HELP`). With `annotations`, has: and note:
+        narrow it to annotated articles, and plain words also find articles whose notes,
+        tags or highlighted passages have them (listed after the body matches)."""
         if sort not in SORTS:
             return SearchResults(
                 query, 0, [], error=f"unknown sort {sort!r}: use {', '.join(SORTS)}"
@@ -219,8 +228,21 @@ class SearchService:
         if not query.strip():
             return self._list(query, limit, sort, filters)
         try:
-            parsed = self._parse(query)
-        except whoosh_query.QueryError as exc:
+            words, terms = annotation_terms.split(query)
+            texts = _texts(annotations) if terms.any or words else ()
+            if terms.any:
+                ids = annotation_terms.narrow(
+                    filters.ids if filters else None,
+                    terms,
+                    texts,
+                    self._note_plan,
+                    lambda: (e.id for e in self.entries()),
+                )
+                filters = replace(filters or Filters(), ids=ids)
+            if not words:
+                return self._annotated_list(query, terms, texts, limit, sort, filters)
+            parsed = self._parse(words)
+        except (whoosh_query.QueryError, annotation_terms.AnnotationTermError) as exc:
             return SearchResults(query, 0, [], error=str(exc))
         partial = self.catalog.pending_count() > 0
         try:
@@ -241,7 +263,10 @@ class SearchService:
                 )
             found, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
             total = found.total
-            suggestion = self._suggest(query) if total < SUGGEST_BELOW else None
+            plan = whoosh_query.match_plan(parsed)
+            notes = self._note_only(searcher, parsed, words, plan, texts, raw, filters)
+            total += len(notes)
+            suggestion = self._suggest(words, terms) if total < SUGGEST_BELOW else None
         except Exception as exc:
             if not is_damage(exc):
                 raise
@@ -259,7 +284,9 @@ class SearchService:
                 partial=True,
                 unavailable=True,
             )
-        hits = self._hits(raw, whoosh_query.match_plan(parsed))
+        hits = self._hits(raw, plan)
+        room = len(notes) if limit is None else max(0, limit - len(hits))
+        hits += self._note_hits(notes, sort, room)
         return SearchResults(
             query, total, hits, suggestion, partial=partial, total_is_estimate=found.estimated
         )
@@ -267,8 +294,83 @@ class SearchService:
     def _parse(self, text: str):  # -> whoosh query, fuzzy terms expanded
         return whoosh_query.expand_fuzzy(whoosh_query.parse(text), self.catalog.near_words)
 
-    def _suggest(self, text: str) -> str | None:
-        return suggest(text, self.catalog.word_count, self.catalog.near_words)
+    def _suggest(self, text: str, terms: annotation_terms.AnnotationTerms) -> str | None:
+        better = suggest(text, self.catalog.word_count, self.catalog.near_words)
+        return f"{terms.written} {better}".strip() if better else None
+
+    # -- annotations (has:, note:, words in notes) ---------------------------------------
+
+    def _note_plan(self, value: str):  # -> MatchPlan of a note: value
+        try:
+            return whoosh_query.match_plan(self._parse(value))
+        except whoosh_query.QueryError:
+            raise annotation_terms.AnnotationTermError(
+                f"note:{value} has no words to look for"
+            ) from None
+
+    def _note_only(
+        self,
+        searcher,
+        parsed,
+        words: str,
+        plan,
+        texts: Sequence[AnnotationText],
+        raw: list[whoosh_query.RawHit],
+        filters: Filters | None,
+    ) -> dict[str, NoteMatch]:
+        """Articles found only through their annotations' words (listed after the body
+        matches). Only for plain words: a field, NOT or date refers to the article."""
+        if not texts or not annotation_terms.plain_words(words):
+            return {}
+        found = annotation_terms.note_matches(texts, plan)
+        if filters is not None and filters.ids is not None:
+            found = {a: m for a, m in found.items() if a in filters.ids}
+        found = {a: m for a, m in found.items() if a not in {r.id for r in raw}}
+        if not found:
+            return found
+        # the body may match beyond the page: those are body matches, not note-only
+        also = Filters(**{**_filter_fields(filters), "ids": frozenset(found)})
+        _count, body = whoosh_query.run(
+            searcher, parsed, limit=None, sort="relevance", filters=also
+        )
+        for r in body:
+            found.pop(r.id, None)
+        entries = self.catalog.entries_by_id(list(found))
+        return {a: m for a, m in found.items() if a in entries and _admits(filters, entries[a])}
+
+    def _note_hits(self, notes: dict[str, NoteMatch], sort: str, room: int) -> list[Hit]:
+        if not notes or room <= 0:
+            return []
+        entries = self.catalog.entries_by_id(list(notes))
+        ordered = sorted(
+            (e for e in entries.values()), key=lambda e: _sort_key(e, sort, notes[e.id].score)
+        )
+        return [_note_hit(e, notes[e.id]) for e in ordered[:room]]
+
+    def _annotated_list(
+        self,
+        query: str,
+        terms: annotation_terms.AnnotationTerms,
+        texts: Sequence[AnnotationText],
+        limit: int | None,
+        sort: str,
+        filters: Filters | None,
+    ) -> SearchResults:
+        """A query of has:/note: terms alone: the articles they admit, each with the
+        annotation that qualified it as its snippet (best note match first)."""
+        if filters is None or filters.ids is None:  # only -has:/-note: that excluded nothing
+            return self._list(query, limit, sort, filters)
+        entries = self.catalog.entries_by_id(list(filters.ids))
+        kept = [e for e in entries.values() if _admits(filters, e)]
+        if terms.notes:
+            plans = [self._note_plan(v) for v in terms.notes]
+            shown = annotation_terms.note_matches(texts, _joined(plans), written_only=True)
+        else:
+            shown = annotation_terms.first_of_kind(texts, terms.has or ("annotation",))
+        empty = NoteMatch(0, "", [])
+        kept.sort(key=lambda e: _sort_key(e, sort, shown.get(e.id, empty).score))
+        page = kept if limit is None else kept[:limit]
+        return SearchResults(query, len(kept), [_note_hit(e, shown.get(e.id, empty)) for e in page])
 
     def _hits(self, raw: list[whoosh_query.RawHit], plan) -> list[Hit]:
         ids = [r.id for r in raw]
@@ -303,3 +405,61 @@ class SearchService:
         total, entries = self.catalog.select(filters, sort, limit)
         hits = [Hit(e.id, e.path, e.title, e.author, e.date, 0.0, "") for e in entries]
         return SearchResults(query, total, hits)
+
+
+def _texts(source: AnnotationSource | None) -> Sequence[AnnotationText]:
+    return source.annotation_texts() if source is not None else ()
+
+
+def _filter_fields(filters: Filters | None) -> dict:
+    if filters is None:
+        return {}
+    return {"author": filters.author, "tag": filters.tag, "format": filters.format}
+
+
+def _admits(filters: Filters | None, entry: CatalogEntry) -> bool:
+    """The author/tag/format/ids filters, checked on one entry (as `Catalog.select` does)."""
+    if filters is None:
+        return True
+    if filters.ids is not None and entry.id not in filters.ids:
+        return False
+    if filters.author and (entry.author or "").casefold() != filters.author.casefold():
+        return False
+    if filters.format and entry.format != filters.format.casefold():
+        return False
+    tag = filters.tag.casefold() if filters.tag else None
+    return tag is None or tag in (t.casefold() for t in entry.tags)
+
+
+def _sort_key(entry: CatalogEntry, sort: str, score: int) -> tuple:
+    if sort == "date":
+        return (entry.date is None, -(entry.date.timestamp()) if entry.date else 0.0)
+    if sort == "title":
+        return (entry.title.casefold(),)
+    if sort == "author":
+        return (entry.author is None, (entry.author or "").casefold(), entry.title.casefold())
+    return (-score, entry.title.casefold())
+
+
+def _note_hit(entry: CatalogEntry, match: NoteMatch) -> Hit:
+    return Hit(
+        entry.id,
+        entry.path,
+        entry.title,
+        entry.author,
+        entry.date,
+        float(match.score),
+        match.snippet,
+        match.spans,
+    )
+
+
+def _joined(plans: list) -> MatchPlan:
+    """One plan marking the words of several note: values."""
+    return MatchPlan(
+        frozenset().union(*(p.stems for p in plans)),
+        frozenset().union(*(p.folded for p in plans)),
+        tuple(x for p in plans for x in p.prefixes),
+        tuple(x for p in plans for x in p.wildcards),
+        tuple(x for p in plans for x in p.phrases),
+    )

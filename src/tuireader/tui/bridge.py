@@ -21,7 +21,8 @@ from tuireader.config import AppPaths, Settings
 
 if TYPE_CHECKING:  # each loads late, on the core thread: Whoosh alone takes ~0.3 s
     from tuireader.annotations import AnnotationStore
-    from tuireader.search import CatalogEntry, SearchService
+    from tuireader.library.annotation_texts import StoreAnnotations
+    from tuireader.search import CatalogEntry, SearchResults, SearchService
     from tuireader.search.catalog import Catalog
 
 T = TypeVar("T")
@@ -60,6 +61,16 @@ class Core:
         if cached is None or cached[0] != version:
             cached = self._entries = (version, self.catalog.entries())
         return cached[1]
+
+    def find(self, query: str, **options: Any) -> SearchResults:
+        """A search that also looks at the user's annotations (has:, note:, notes)."""
+        return self.search.search(query, annotations=self.annotation_texts, **options)
+
+    @cached_property
+    def annotation_texts(self) -> StoreAnnotations:
+        from tuireader.library.annotation_texts import StoreAnnotations
+
+        return StoreAnnotations(lambda: self.annotations)
 
     @cached_property
     def annotations(self) -> AnnotationStore:

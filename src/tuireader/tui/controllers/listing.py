@@ -72,7 +72,7 @@ class ListingController(Controller):
             ids = self._ids_for_mark_filters()
             filters = Filters(author=state.filters.author, tag=state.filters.tag, ids=ids)
             results = await self.bridge.run(
-                self.bridge.core.search.search,
+                self.bridge.core.find,
                 query,
                 limit=SEARCH_LIMIT,
                 sort=state.search_sort,

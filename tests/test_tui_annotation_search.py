@@ -1,0 +1,39 @@
+"""Searching notes from the reader: a note written with `B` is found by `note:` and words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_helpers import make_app, wait_for, wait_until_listed
+from tuireader.tui.widgets import ArticleList
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_note_written_in_the_reader_is_searchable(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until_listed(pilot, 6)
+        screen = pilot.app.screen
+        article_list = screen.query_one(ArticleList)
+        first = article_list.cursor_row
+        assert first is not None
+        await pilot.press("B")
+        await pilot.pause()
+        await pilot.press(*"quokka sightings", "enter")
+        await wait_for(pilot, lambda: article_list.cursor_row.bookmarked)
+        await pilot.press("slash", *"note:quokka", "enter")
+        await wait_for(
+            pilot,
+            lambda: screen.list_state.shown_query == "note:quokka" and article_list.row_count == 1,
+        )
+        assert article_list.cursor_row.id == first.id
+        # a plain word finds it too (no article's text has it)
+        await pilot.press("slash", "ctrl+u", *"quokka", "enter")
+        await wait_for(pilot, lambda: screen.list_state.shown_query == "quokka")
+        assert [r.id for r in article_list.rows] == [first.id]
+        await pilot.press("slash", "ctrl+u", *"has:bookmark", "enter")
+        await wait_for(pilot, lambda: screen.list_state.shown_query == "has:bookmark")
+        assert [r.id for r in article_list.rows] == [first.id]

@@ -155,3 +155,17 @@ def test_listing_and_exporting_read_only_the_annotated_bodies(
         assert result.exit_code == 0, result.output
         assert "twice a day" in result.output
         assert len(asked) == 1, (command, len(asked))
+
+
+def test_search_finds_notes_and_annotated_articles(library: Path) -> None:
+    assert run(library, "bookmark", "add", "tides.txt", "--note", "compare with ferry times").exit_code == 0  # fmt: skip
+    marked = run(library, "search", "has:bookmark", "--json")
+    assert marked.exit_code == 0, marked.output
+    assert [h["path"] for h in json.loads(marked.output)["hits"]] == ["tides.txt"]
+    # "ferry" is in harbour's text and in tides' note: the text match comes first
+    both = json.loads(run(library, "search", "ferry", "--json").output)
+    assert [h["path"] for h in both["hits"]] == ["news/harbour.txt", "tides.txt"]
+    assert both["hits"][1]["snippet"].startswith("note: compare with ferry")
+    assert run(library, "search", "note:gulls").exit_code == 1  # in a text, not in a note
+    bad = run(library, "search", "has:everything")
+    assert bad.exit_code == 2 and "has:highlight" in bad.output

@@ -109,7 +109,28 @@ async def annotations_scene(pilot) -> None:
     await settle(pilot, waiting_groups=("annotate",))
 
 
+async def saved_scene(pilot) -> None:
+    """Two searches saved with ctrl+s (one with markup-like brackets in its name), then `S` lists them."""
+    await wait_until_listed(pilot, ARTICLES)
+    screen = _screen(pilot)
+    saving = (("ferry", "Boats"), ("tram OR ferry date:>2000", "Transport [since 2000]"))
+    for query, name in saving:
+        await pilot.press("escape", "slash", "ctrl+u", *query)
+        await wait_for(pilot, lambda q=query: screen.list_state.query_text == q)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "NotePrompt")
+        await pilot.press("ctrl+u", *name, "enter")
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
+    await pilot.press("escape")  # from the search bar to the list: S is a key there
+    await settle(pilot)
+    await pilot.press("S")
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "SavedSearchesScreen")
+    await settle(pilot, waiting_groups=("saved",))
+
+
 SCENES: dict[str, Scene] = {
+    "saved": saved_scene,
     "main": main_scene,
     "help": help_scene,
     "search": search_scene,

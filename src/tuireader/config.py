@@ -50,6 +50,11 @@ class AppPaths:
         return self.data_dir / "layout.json"
 
     @property
+    def saved_searches_file(self) -> Path:
+        """Named queries with their sort and filters, for every library."""
+        return self.data_dir / "saved_searches.json"
+
+    @property
     def export_dir(self) -> Path:
         return self.data_dir / "exports"
 

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -205,13 +206,32 @@ def search_cmd(
     Exit status: 0 when something was found, 1 when nothing was, 2 for an unusable query,
     3 when there is no index to search yet (another process is still building it).
     """
-    svc = service(app)
-    text = " ".join(query)
-    busy = _catch_up(svc)
     filters = Filters(author=author, tag=tag, format=fmt)
-    notes = annotation_source(app)
+    run_search(
+        app, " ".join(query), limit=limit, sort=sort, filters=filters, as_json=as_json, wait=wait
+    )
 
-    def run_search() -> SearchResults:
+
+def run_search(
+    app: AppContext,
+    text: str,
+    *,
+    limit: int,
+    sort: str,
+    filters: Filters,
+    as_json: bool,
+    wait: float,
+    restrict: Callable[[SearchService], frozenset[str] | None] | None = None,
+) -> None:
+    """Search, print the results (or JSON) and exit with the search's status. `restrict`
+    gives the ids a saved search's mark filters admit, once the catalog is up to date."""
+    svc = service(app)
+    busy = _catch_up(svc)
+    notes = annotation_source(app)
+    if restrict is not None:
+        filters = replace(filters, ids=restrict(svc))
+
+    def once() -> SearchResults:
         return svc.search(
             text,
             limit=limit,
@@ -220,13 +240,13 @@ def search_cmd(
             annotations=notes,
         )
 
-    results = run_search()
+    results = once()
     if results.unavailable and wait > 0 and svc.indexing_elsewhere():
         # a first build or a rebuild elsewhere: answer from its first batch rather than fail
         click.echo("waiting for another tuireader process to index the library…", err=True)
         svc.wait_for_index(wait)
         busy = _catch_up(svc)  # the other process may have stopped: finish the work here
-        results = run_search()
+        results = once()
     if busy:
         click.echo("note: another process is indexing; results may be incomplete", err=True)
     if as_json:

@@ -27,10 +27,14 @@ class StoreAnnotations:
         self._opened = False
         self._cached: tuple[tuple[int, int], list[AnnotationText]] | None = None
 
-    def annotation_texts(self) -> Sequence[AnnotationText]:
+    def store(self) -> AnnotationStore | None:
+        """The store (opened now if it was not yet), None when there is none."""
         if not self._opened:
             self._store, self._opened = self._open(), True
-        store = self._store
+        return self._store
+
+    def annotation_texts(self) -> Sequence[AnnotationText]:
+        store = self.store()
         if store is None:
             return ()
         mark = store.change_mark()

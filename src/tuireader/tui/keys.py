@@ -39,6 +39,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("export", "e", "Export annotations"),
     KeySpec("cycle_sort", "s", "Cycle sort order"),
     KeySpec("filters", "f", "Filters (author, tag, bookmarked, unread)"),
+    KeySpec("saved_searches", "S", "Saved searches: run one (enter, 1-9), forget one (d)"),
+    KeySpec("save_search", "ctrl+s", "Save this search (query, sort and filters)"),
     KeySpec("toggle_read", "u", "Mark read / unread"),
     KeySpec("close_article", "x", "Close the article (the list takes the width)"),
     KeySpec("widen_list", "greater_than_sign", "Widen the list pane (remembered)"),

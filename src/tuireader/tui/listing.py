@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from tuireader.library.mark_filters import FEEDS_FOLDER, feed_folder
 from tuireader.text.inert import clean_line
 from tuireader.tui.widgets.article_list import ListRow
 
@@ -33,7 +34,7 @@ class ListFilters:
         return bool(self.author or self.tag or self.bookmarked or self.unread or self.feed)
 
     def feed_folder(self) -> str | None:
-        return f"{FEEDS_FOLDER}/{self.feed}/" if self.feed else None
+        return feed_folder(self.feed)
 
     def describe(self) -> str:
         parts = []
@@ -48,9 +49,6 @@ class ListFilters:
         if self.feed:
             parts.append(f"feed: {self.feed}")
         return ", ".join(parts)
-
-
-FEEDS_FOLDER = "feeds"
 
 
 def feed_names(paths: Iterable[str]) -> list[str]:

@@ -32,6 +32,7 @@ from tuireader.tui.controllers.ingesting import IngestController
 from tuireader.tui.controllers.library import LibraryController
 from tuireader.tui.controllers.listing import ListingController
 from tuireader.tui.controllers.reading import ReadingController
+from tuireader.tui.controllers.saved import SavedSearchController
 from tuireader.tui.errors import describe_failure
 from tuireader.tui.keys import app_bindings, footer_ranks
 from tuireader.tui.main_state import IndexState, ListState, ReaderState
@@ -60,6 +61,7 @@ class MainScreen(Screen[None]):
         self.reading = ReadingController(self)
         self.annotating = AnnotatingController(self, self.reading)
         self.ingesting = IngestController(self)
+        self.saved = SavedSearchController(self, self.listing)
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -197,6 +199,12 @@ class MainScreen(Screen[None]):
 
     def action_filters(self) -> None:
         self.listing.choose_filters()
+
+    def action_saved_searches(self) -> None:
+        self.saved.choose()
+
+    def action_save_search(self) -> None:
+        self.saved.save_current()
 
     def action_open_selected(self) -> None:
         article_id = self.current_list_id()

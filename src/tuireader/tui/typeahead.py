@@ -23,7 +23,17 @@ from tuireader.tui.search_bar import SearchBar
 
 # the main screen's actions that open a dialog (see tui/controllers/ and main_screen.py)
 DIALOG_ACTIONS = frozenset(
-    {"bookmark_with_note", "highlight", "annotations", "export", "filters", "help", "add_url"}
+    {
+        "bookmark_with_note",
+        "highlight",
+        "annotations",
+        "export",
+        "filters",
+        "help",
+        "add_url",
+        "saved_searches",
+        "save_search",
+    }
 )
 # seconds: never hold keys longer than this for a dialog (it is released as soon as the
 # dialog has focus; some dialogs first ask the core thread, which may be busy with a search)

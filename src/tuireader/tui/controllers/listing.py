@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
+from tuireader.library.mark_filters import mark_filter_ids
 from tuireader.text.inert import clean_line
 from tuireader.tui.controllers.base import Controller
 from tuireader.tui.listing import ListFilters, RowMaker, browse, feed_names, next_sort
@@ -113,18 +114,14 @@ class ListingController(Controller):
         self.screen.update_status()
 
     def _ids_for_mark_filters(self) -> frozenset[str] | None:
-        filters, marks = self.state.filters, self.state.marks
-        folder = filters.feed_folder()
-        if not (filters.bookmarked or filters.unread or folder):
-            return None
-        ids = set(self.state.entries)
-        if folder:
-            ids = {i for i, e in self.state.entries.items() if e.path.startswith(folder)}
-        if filters.bookmarked:
-            ids &= {i for i, m in marks.items() if m.bookmarked}
-        if filters.unread:
-            ids -= {i for i, m in marks.items() if m.read}
-        return frozenset(ids)
+        filters = self.state.filters
+        return mark_filter_ids(
+            self.state.entries.values(),
+            self.state.marks,
+            bookmarked=filters.bookmarked,
+            unread=filters.unread,
+            folder=filters.feed_folder(),
+        )
 
     def row_for(self, entry: CatalogEntry | Hit) -> ListRow:
         return self.row_maker.row(entry, self.state.marks, self.state.hits)

@@ -37,3 +37,26 @@ async def test_a_note_written_in_the_reader_is_searchable(library: Path) -> None
         await pilot.press("slash", "ctrl+u", *"has:bookmark", "enter")
         await wait_for(pilot, lambda: screen.list_state.shown_query == "has:bookmark")
         assert [r.id for r in article_list.rows] == [first.id]
+
+
+async def test_has_results_follow_a_new_bookmark(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until_listed(pilot, 6)
+        screen = pilot.app.screen
+        article_list = screen.query_one(ArticleList)
+        await pilot.press("slash", *"has:bookmark", "enter")
+        await wait_for(pilot, lambda: screen.list_state.shown_query == "has:bookmark")
+        assert article_list.row_count == 0
+        await pilot.press("escape", "slash", "ctrl+u", "escape")
+        await wait_for(pilot, lambda: article_list.row_count == 6)
+        marked = article_list.cursor_row
+        await pilot.press("b")
+        await wait_for(pilot, lambda: article_list.cursor_row.bookmarked)
+        await pilot.press("slash", *"has:bookmark", "enter")
+        await wait_for(pilot, lambda: screen.list_state.shown_query == "has:bookmark")
+        await wait_for(pilot, lambda: article_list.row_count == 1)
+        # b again on the listed row: it leaves the has:bookmark results
+        await pilot.press("b")
+        await wait_for(pilot, lambda: article_list.row_count == 0)
+        assert marked is not None

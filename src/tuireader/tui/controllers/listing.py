@@ -3,6 +3,7 @@ sort and filters, did-you-mean, and redrawing rows whose marks changed."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from tuireader.tui.main_screen import MainScreen
 
 SEARCH_LIMIT = 300
+_ANNOTATION_TERM = re.compile(r"(?<![\w:])-?(?:has|note):", re.IGNORECASE)
 DEBOUNCE = 0.2
 
 
@@ -130,6 +132,9 @@ class ListingController(Controller):
         """Re-render one row after its marks changed (all rows when a marks filter is on:
         the row may have to leave the list)."""
         state = self.state
+        if state.query and _ANNOTATION_TERM.search(state.query):
+            self.refresh()  # has:/note: results depend on the annotation that just changed
+            return
         article_list = self.screen.article_list
         entry = state.entries.get(article_id) or state.hits.get(article_id)
         marks_filter = state.filters.bookmarked or state.filters.unread

@@ -120,7 +120,7 @@ def test_vocabulary_stays_exact_through_incremental_changes(tmp_path: Path) -> N
 
 
 def test_cached_field_lengths_equal_whooshs_own(tmp_path: Path) -> None:
-    from tuireader.search.whoosh_store import _CachedLengths
+    from tuireader.search.whoosh_codec import CachedLengths
 
     root = tmp_path / "lib"
     make_library(root, 40)
@@ -129,7 +129,7 @@ def test_cached_field_lengths_equal_whooshs_own(tmp_path: Path) -> None:
     reader = svc.store.searcher().reader()
     segment = reader.leaf_readers()[0][0] if not reader.is_atomic() else reader
     per_doc = segment._perdoc  # what add_postings is given when a segment is written
-    cached = _CachedLengths(per_doc)
+    cached = CachedLengths(per_doc)
     count = per_doc.doc_count_all()
     assert count == 40
     for field in ("title", "body", "author", "date_sort", "id"):

@@ -24,6 +24,7 @@ from whoosh import index
 
 from tuireader.articles.model import Article
 from tuireader.search import whoosh_buffers
+from tuireader.search.whoosh_codec import writer_options
 from tuireader.search.whoosh_schema import document, make_schema
 
 whoosh_buffers.install()
@@ -93,93 +94,6 @@ def merge_tiered(writer, segments):
         writer.add_reader(reader)
         reader.close()
     return ordered[cut:]
-
-
-class _CachedLengths:
-    """A segment's field lengths, read once per (field, document).
-
-    Whoosh's `FieldWriter.add_postings` asks for the field length of every posting it
-    writes (for the block statistics), and each lookup goes through a column reader, a file
-    seek and an existence check of the column file: about 30 % of a commit, 15 % of a whole
-    build. The lengths cannot change while the postings are written, so a list per field
-    gives the same values."""
-
-    def __init__(self, lengths) -> None:
-        self._lengths = lengths
-        self._fields: dict[str, list[int | None]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        lengths = self._fields.get(fieldname)
-        if lengths is None:
-            read = self._lengths.doc_field_length
-            count = self._lengths.doc_count_all()
-            lengths = self._fields[fieldname] = [read(d, fieldname, 0) for d in range(count)]
-        if default == 0 and 0 <= docnum < len(lengths):  # add_postings' only call
-            return lengths[docnum]
-        return self._lengths.doc_field_length(docnum, fieldname, default)
-
-    def __getattr__(self, name: str):
-        return getattr(self._lengths, name)
-
-
-def _patch_add_postings() -> None:
-    from whoosh.codec.base import FieldWriter
-
-    original = FieldWriter.add_postings
-    if getattr(original, "_tuireader", False):
-        return
-
-    def add_postings(self, schema, lengths, items):
-        return original(self, schema, _CachedLengths(lengths) if lengths else lengths, items)
-
-    add_postings._tuireader = True  # type: ignore[attr-defined]
-    FieldWriter.add_postings = add_postings
-
-
-def _pool_add(self, item) -> None:
-    """`PostingPool.add` without its per-posting type assertions (our postings come from our
-    own schema): the same size estimate, so runs spill to disk at the same points."""
-    self.fieldnames.add(item[0])
-    # tuple 48, field name 21 + len, text 26 + 2 * len, docnum 18, weight 16, value 21 + len
-    self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
-    if self.currentsize > self.limit:
-        self.save()
-    self.current.append(item)
-
-
-def _add_posting(self, id_, weight, vbytes, length=None) -> None:
-    """`W3PostingsWriter.add_posting` without its five per-posting isinstance assertions."""
-    ids = self._ids
-    if len(ids) >= self._blocklimit:
-        self._write_block()
-        ids = self._ids
-    ids.append(id_)
-    self._weights.append(weight)
-    if weight > self._maxweight:
-        self._maxweight = weight
-    if vbytes:
-        self._values.append(vbytes)
-    if length:
-        minlength = self._minlength
-        if minlength is None or length < minlength:
-            self._minlength = length
-        if length > self._maxlength:
-            self._maxlength = length
-
-
-def _patch_writers() -> None:
-    """Per-posting checks of Whoosh's writer that our own postings never need: these two
-    functions' own code was ~13 % of a single-process index of 2k articles (profile)."""
-    from whoosh.codec.whoosh3 import W3PostingsWriter
-    from whoosh.writing import PostingPool
-
-    PostingPool.add = _pool_add
-    W3PostingsWriter.add_posting = _add_posting
-
-
-_patch_add_postings()
-if whoosh.__version__ == (2, 7, 5):  # rewritten copies of its code: only the version we read
-    _patch_writers()
 
 
 class IndexDamaged(Exception):
@@ -289,7 +203,7 @@ class WhooshStore:
         with ix.reader() as reader:
             before = len(reader.leaf_readers()) if not reader.is_atomic() else 1
         if before > 1:
-            ix.optimize()
+            ix.writer(**writer_options()).commit(optimize=True)
         self.close()
         return before
 
@@ -312,7 +226,7 @@ class WhooshStore:
         kwargs: dict = {"limitmb": limitmb}
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
-        writer = ix.writer(**kwargs)
+        writer = ix.writer(**kwargs, **writer_options())
         try:
             for article_id in delete:
                 writer.delete_by_term("id", article_id)

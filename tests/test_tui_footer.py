@@ -26,6 +26,12 @@ def footer_line(app) -> str:
     return screen_lines(app)[-1]
 
 
+async def drawn_footer(pilot) -> str:
+    """The footer once drawn (it is laid out a refresh after the list is ready)."""
+    await wait_for(pilot, lambda: footer_line(pilot.app).strip())
+    return footer_line(pilot.app)
+
+
 def assert_whole_hints(line: str) -> None:
     """Every word on the line belongs to a whole hint: nothing is cut mid-word."""
     shown = [hint for hint in (*ALL_HINTS, PALETTE_HINT) if hint in line]
@@ -39,7 +45,7 @@ async def test_80_columns_show_help_search_and_quit_in_full(library: Path) -> No
     app = make_app(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        line = footer_line(app)
+        line = await drawn_footer(pilot)
         for hint in ESSENTIAL:
             assert hint in line, line
         assert line.rstrip().endswith(PALETTE_HINT)
@@ -51,7 +57,7 @@ async def test_wide_footer_shows_every_hint_and_follows_resizes(library: Path) -
     app = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        line = footer_line(app)
+        line = await drawn_footer(pilot)
         for hint in ALL_HINTS:
             assert hint in line, line
         assert_whole_hints(line)
@@ -71,7 +77,7 @@ async def test_footer_hints_follow_remapped_keys(library: Path) -> None:
     app = make_app(library, keys={"help": "f1", "quit_app": "x"})
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        line = footer_line(app)
+        line = await drawn_footer(pilot)
         assert "f1 Help" in line and "x Quit" in line and "/ Search" in line, line
         assert "? Help" not in line
 

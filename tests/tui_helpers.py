@@ -10,10 +10,37 @@ from tuireader.config import AppPaths, Settings
 FIXTURE_LIBRARY = Path(__file__).parent / "fixtures" / "tui_library"
 
 
-def make_library(tmp_path: Path) -> Path:
+def make_library(tmp_path: Path, *, indexed: bool = True) -> Path:
+    """A copy of the fixture library. `indexed`: with its catalog and index already in the
+    (temporary) cache, copied from one built per test process, so the reader finds nothing
+    stale and starts no indexer process; tests about indexing pass indexed=False (or change
+    files, which the reader then indexes as it would)."""
     root = tmp_path / "library"
-    shutil.copytree(FIXTURE_LIBRARY, root)
+    shutil.copytree(FIXTURE_LIBRARY, root)  # copy2: same mtimes, so the walk digest matches
+    if indexed:
+        shutil.copytree(_built_cache(), AppPaths.from_environment().library_cache(root))
     return root
+
+
+_BUILT: list[Path] = []
+
+
+def _built_cache() -> Path:
+    """The fixture library's catalog and index, built once per process."""
+    if not _BUILT:
+        import tempfile
+
+        from tuireader.search import SearchService
+
+        base = Path(tempfile.mkdtemp(prefix="tuireader-built-"))
+        root = base / "library"
+        shutil.copytree(FIXTURE_LIBRARY, root)
+        service = SearchService(root, base / "cache")
+        service.refresh(processes=1)
+        assert not service.stale()
+        service.close()
+        _BUILT.append(base / "cache")
+    return _BUILT[0]
 
 
 def make_app(root: Path, **settings: object):

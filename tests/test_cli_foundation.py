@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import run_cli
+
 
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    """In this process, unless the test sets the environment or the working folder (library
+    resolution from $TUIREADER_LIBRARY, config and ./library): then a real one."""
+    if cwd is None and env is None:
+        return run_cli(*args)
     return subprocess.run(
         [sys.executable, "-m", "tuireader", *args],
         capture_output=True,

@@ -9,18 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import Ran, run_cli
 from test_search_service import BREAD, FERRY, TRAM, write
 from tuireader.config import AppPaths
 from tuireader.search import SearchService
 
 
-def run(lib: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuireader", "--library", str(lib), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def run(lib: Path, *args: str) -> Ran:
+    """In this process (see cli_helpers); the concurrency test below starts real ones."""
+    return run_cli("--library", str(lib), *args)
 
 
 @pytest.fixture()

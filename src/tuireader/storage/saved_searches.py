@@ -44,16 +44,31 @@ class SavedSearch:
         parts = [self.query or "(every article)"]
         if self.sort != "relevance":
             parts.append(f"by {self.sort}")
-        for label, value in (("author", self.author), ("tag", self.tag), ("format", self.format)):
-            if value:
-                parts.append(f"{label}: {value}")
-        if self.feed:
-            parts.append(f"feed: {self.feed}")
-        if self.bookmarked:
-            parts.append("bookmarked")
-        if self.unread:
-            parts.append("unread")
+        parts += filter_labels(
+            author=self.author,
+            tag=self.tag,
+            format=self.format,
+            feed=self.feed,
+            bookmarked=self.bookmarked,
+            unread=self.unread,
+        )
         return " · ".join(parts)
+
+
+def filter_labels(
+    *,
+    author: str | None = None,
+    tag: str | None = None,
+    format: str | None = None,
+    feed: str | None = None,
+    bookmarked: bool = False,
+    unread: bool = False,
+) -> list[str]:
+    """The list's filters in words ("author: Okafor", "bookmarked"), in one order for the
+    reader's status line and saved searches."""
+    named = (("author", author), ("tag", tag), ("format", format), ("feed", feed))
+    labels = [f"{label}: {value}" for label, value in named if value]
+    return labels + [word for word, on in (("bookmarked", bookmarked), ("unread", unread)) if on]
 
 
 def checked(search: SavedSearch) -> SavedSearch:

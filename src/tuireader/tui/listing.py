@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from tuireader.library.mark_filters import FEEDS_FOLDER, feed_folder
+from tuireader.storage.saved_searches import filter_labels
 from tuireader.text.inert import clean_line
 from tuireader.tui.widgets.article_list import ListRow
 
@@ -37,18 +38,15 @@ class ListFilters:
         return feed_folder(self.feed)
 
     def describe(self) -> str:
-        parts = []
-        if self.author:
-            parts.append(f"author: {self.author}")
-        if self.tag:
-            parts.append(f"tag: {self.tag}")
-        if self.bookmarked:
-            parts.append("bookmarked")
-        if self.unread:
-            parts.append("unread")
-        if self.feed:
-            parts.append(f"feed: {self.feed}")
-        return ", ".join(parts)
+        return ", ".join(
+            filter_labels(
+                author=self.author,
+                tag=self.tag,
+                feed=self.feed,
+                bookmarked=self.bookmarked,
+                unread=self.unread,
+            )
+        )
 
 
 def feed_names(paths: Iterable[str]) -> list[str]:

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui_helpers import make_app, wait_for, wait_until_listed
+from tui_helpers import listed, make_app, search_for, wait_for
 from tuireader.cli import cli
 from tuireader.config import AppPaths
 from tuireader.storage import saved_searches as saved
 from tuireader.storage.saved_searches import SavedSearch, SavedSearchError
-from tuireader.tui.widgets import ArticleList
 
 
 def test_add_replace_find_remove(tmp_path: Path) -> None:
@@ -86,11 +85,8 @@ def test_cli_saved_add_list_run_remove(library: Path) -> None:
 async def test_reader_saves_and_runs_a_search(library: Path) -> None:
     app = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until_listed(pilot, 6)
-        screen = pilot.app.screen
-        article_list = screen.query_one(ArticleList)
-        await pilot.press("slash", *"ferry", "enter")
-        await wait_for(pilot, lambda: screen.list_state.shown_query == "ferry")
+        screen, article_list = await listed(pilot)
+        await search_for(pilot, "ferry")
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("ctrl+u", *"Boats", "enter")
@@ -105,8 +101,8 @@ async def test_reader_saves_and_runs_a_search(library: Path) -> None:
         await pilot.press("1")
         await wait_for(pilot, lambda: screen.list_state.shown_query == "ferry")
         assert screen.search_bar.value == "ferry"
-        listed = {screen.list_state.entries[r.id].path for r in article_list.rows}
-        assert "news/ferry.txt" in listed and "news/tram.txt" not in listed
+        paths = {screen.list_state.entries[r.id].path for r in article_list.rows}
+        assert "news/ferry.txt" in paths and "news/tram.txt" not in paths
         # d forgets it
         await pilot.press("S")
         await pilot.pause()

@@ -119,3 +119,19 @@ def screen_rows(app):
 def screen_lines(app) -> list[str]:
     """Plain text of each terminal row (see screen_rows)."""
     return [row.text for row in screen_rows(app)]
+
+
+async def listed(pilot, count: int = 6):
+    """(main screen, its article list) once `count` rows are listed."""
+    from tuireader.tui.widgets import ArticleList
+
+    await wait_until_listed(pilot, count)
+    screen = pilot.app.screen
+    return screen, screen.query_one(ArticleList)
+
+
+async def search_for(pilot, query: str) -> None:
+    """Type a query into a cleared search bar, press enter, wait for its rows."""
+    screen = pilot.app.screen
+    await pilot.press("slash", "ctrl+u", *query, "enter")
+    await wait_for(pilot, lambda: screen.list_state.shown_query == query)

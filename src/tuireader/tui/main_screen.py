@@ -99,11 +99,18 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.suggestion_line.display = False
         self.reader.reading_width = self.bridge.core.settings.reading_width
-        self.layout_prefs = load_layout(self.bridge.core.paths.layout_file)
         self.article_list.empty_text = "Loading the library…"
         self.article_list.focus()
         self._apply_width(self.size.width)
+        self.run_worker(self._load_layout, group="layout", exit_on_error=False)
         self.library.load()
+
+    async def _load_layout(self) -> None:
+        """The remembered pane share, read on the core thread (a file: never on this one)."""
+        prefs = await self.bridge.run(load_layout, self.bridge.core.paths.layout_file)
+        if prefs != self.layout_prefs and self.layout_prefs == LayoutPrefs():  # not resized yet
+            self.layout_prefs = prefs
+            self._apply_layout()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers do not exit the app on error: a failure is said in one line instead."""

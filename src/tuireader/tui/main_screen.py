@@ -102,7 +102,7 @@ class MainScreen(Screen[None]):
         self.article_list.empty_text = "Loading the library…"
         self.article_list.focus()
         self._apply_width(self.size.width)
-        self.run_worker(self._load_layout, group="layout", exit_on_error=False)
+        self.run_worker(self._load_layout(), group="layout", exit_on_error=False)
         self.library.load()
 
     async def _load_layout(self) -> None:

@@ -1,13 +1,14 @@
 """The index writer's codec: Whoosh's own W3 format, written with less Python per posting.
 
-Passed to `ix.writer(codec=..., poolclass=...)` (Whoosh takes both, also in its
-multi-process writer), so nothing of Whoosh is patched for anyone else, and the index on
-disk is byte for byte what Whoosh writes: each new segment records Whoosh's plain
+The codec is passed to `ix.writer(codec=...)` (also through Whoosh's multi-process writer),
+and the index on disk is byte for byte what Whoosh writes: each new segment records Whoosh's plain
 `W3Codec`, so any Whoosh 2.7 reads it. Three costs go (profiles of a 2k-article build):
 - `FieldWriter.add_postings` asks for the field length of every posting through a column
   reader, a seek and a file-existence check: ~30 % of a commit. Lengths are read once.
 - `W3PostingsWriter.add_posting` and `PostingPool.add` assert the types of every posting
-  (our postings come from our own schema): ~13 % of an index build.
+  (our postings come from our own schema): ~13 % of an index build. Whoosh's SegmentWriter
+  takes a `poolclass` argument but ignores it (it always builds a `PostingPool`), so the
+  pool's `add` is the one thing still replaced on Whoosh's class, by `install_pool`.
 
 `check()` is the version guard: the first writer of a process proves that these classes
 write exactly what Whoosh's own do (postings bytes, pool sizes) and raises `WhooshChanged`
@@ -20,7 +21,9 @@ import inspect
 import io
 from functools import lru_cache
 
+import whoosh
 from whoosh import formats
+from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3Segment
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import PostingPool
@@ -46,8 +49,26 @@ class CachedLengths:
             return lengths[docnum]
         return self._lengths.doc_field_length(docnum, fieldname, default)
 
+    def field(self, fieldname: str) -> list[int | None]:
+        """Every document's length of one field (read on first use)."""
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            read = self._lengths.doc_field_length
+            count = self._lengths.doc_count_all()
+            lengths = self._fields[fieldname] = [read(d, fieldname, 0) for d in range(count)]
+        return lengths
+
     def __getattr__(self, name: str):
         return getattr(self._lengths, name)
+
+
+_WHOOSH_POOL_ADD = PostingPool.add  # before install_pool replaces it
+
+
+class _WhooshPool(PostingPool):
+    """Whoosh's own pool, kept for `check` to compare with after the patch."""
+
+    add = _WHOOSH_POOL_ADD
 
 
 class FastPool(PostingPool):
@@ -89,7 +110,43 @@ class FastPostingsWriter(W3PostingsWriter):
 
 class FastFieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
-        return super().add_postings(schema, CachedLengths(lengths) if lengths else lengths, items)
+        """`FieldWriter.add_postings` (base.py) with each field's lengths read once as a
+        list and the postings writer called directly: per posting it was a length lookup
+        through the column reader plus two method calls (~10 % of a build). The same
+        checks, calls and order; `check` compares the bytes it writes with Whoosh's."""
+        known = CachedLengths(lengths) if lengths else None
+        start_field, start_term = self.start_field, self.start_term
+        finish_term, finish_field = self.finish_term, self.finish_field
+        lastfn = lasttext = None
+        field_lengths: list[int | None] = []
+        add_posting = None
+        for fieldname, btext, docnum, weight, value in items:
+            if lastfn is not None and fieldname < lastfn:
+                raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+            if fieldname == lastfn and lasttext and btext < lasttext:
+                raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
+            if fieldname != lastfn:
+                if lasttext is not None:
+                    finish_term()
+                if lastfn is not None:
+                    finish_field()
+                start_field(fieldname, schema[fieldname])
+                lastfn, lasttext = fieldname, None
+                field_lengths = known.field(fieldname) if known is not None else []
+            if docnum == -1:  # a spelling-only item (Whoosh writes none of them either)
+                continue
+            if btext != lasttext:
+                if lasttext is not None:
+                    finish_term()
+                start_term(btext)
+                lasttext = btext
+                add_posting = self._postwriter.add_posting
+            length = field_lengths[docnum] if 0 <= docnum < len(field_lengths) else 0
+            add_posting(docnum, weight, b"" if value is None else value, length)
+        if lasttext is not None:
+            finish_term()
+        if lastfn is not None:
+            finish_field()
 
 
 class FastCodec(W3Codec):
@@ -113,17 +170,26 @@ class FastCodec(W3Codec):
 
 
 def writer_options() -> dict:
-    """Keyword arguments for `ix.writer(...)`: our codec and pool, once `check` passed."""
+    """Keyword arguments for `ix.writer(...)`: our codec, once `check` passed (and the
+    pool's `add` installed, which forked index workers inherit)."""
     check()
-    return {"codec": FastCodec(), "poolclass": FastPool}
+    install_pool()
+    return {"codec": FastCodec()}
+
+
+def install_pool() -> None:
+    if PostingPool.add is not FastPool.add:
+        PostingPool.add = FastPool.add
 
 
 @lru_cache(maxsize=1)
 def check() -> None:
     """Raise WhooshChanged unless the fast classes write what Whoosh's own write."""
+    if tuple(whoosh.__version__[:2]) != (2, 7):  # the code these subclasses rewrite
+        raise WhooshChanged(f"Whoosh {whoosh.__version__} is not 2.7: review whoosh_codec.py")
     try:
         same_postings = _postings_bytes(W3PostingsWriter) == _postings_bytes(FastPostingsWriter)
-        same_pool = _pool_state(PostingPool) == _pool_state(FastPool)
+        same_pool = _pool_state(_WhooshPool) == _pool_state(FastPool)
         plain = FastCodec().new_segment(None, "probe").codec()
     except (AttributeError, TypeError) as exc:
         raise WhooshChanged(

@@ -15,13 +15,14 @@ from tuireader.cli import commands
 HEAVY = ("click", "whoosh", "numpy", "rich", "textual", "sqlite3")
 
 
-def _modules_after(args: list[str], tmp_path: Path) -> tuple[str, set[str]]:
+def _modules_after(args: list[str], tmp_path: Path, *, full: bool = False) -> tuple[str, set[str]]:
+    name = "m" if full else "m.split('.')[0]"
     code = (
         "import sys\n"
         "from tuireader.cli import main\n"
         f"sys.argv = ['tuireader', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', ' '.join(sorted(m.split('.')[0] for m in sys.modules)))\n"
+        f"print('MODULES', ' '.join(sorted({name} for m in sys.modules)))\n"
     )
     env = {"XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_DATA_HOME": str(tmp_path / "d"),
            "XDG_CONFIG_HOME": str(tmp_path / "f"), "PATH": "/usr/bin:/bin"}  # fmt: skip
@@ -45,6 +46,16 @@ def test_listing_the_library_does_not_load_the_array_scorer(tmp_path: Path) -> N
     out, modules = _modules_after(["--library", str(lib), "list"], tmp_path)
     assert "Ferry news" in out
     assert "click" in modules and not modules & {"numpy", "textual"}
+
+
+def test_a_search_without_annotations_does_not_load_the_annotation_code(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "a.txt").write_text("Ferry news\n\nThe night ferry left.\n", encoding="utf-8")
+    out, modules = _modules_after(["--library", str(lib), "search", "ferry"], tmp_path, full=True)
+    assert "Ferry news" in out
+    assert "tuireader.search.vector.run" in modules  # it did search
+    assert not {m for m in modules if m.startswith("tuireader.annotations")}
 
 
 def test_the_lazy_table_names_every_command_the_modules_define() -> None:

@@ -44,11 +44,11 @@ def annotation_source(app: AppContext) -> StoreAnnotations:
     the query needs it, and never created by a search."""
 
     def open_store() -> AnnotationStore | None:
-        from tuireader.annotations import AnnotationError, AnnotationStore
-
         db = app.paths.annotations_db
         if not db.is_file():
             return None
+        from tuireader.annotations import AnnotationError, AnnotationStore  # 16 ms
+
         try:
             return AnnotationStore(db, app.library_root, allow_read_only=True)
         except AnnotationError as exc:

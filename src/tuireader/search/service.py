@@ -325,7 +325,8 @@ class SearchService:
         found = annotation_terms.note_matches(texts, plan)
         if filters is not None and filters.ids is not None:
             found = {a: m for a, m in found.items() if a in filters.ids}
-        found = {a: m for a, m in found.items() if a not in {r.id for r in raw}}
+        listed = {r.id for r in raw}
+        found = {a: m for a, m in found.items() if a not in listed}
         if not found:
             return found
         # the body may match beyond the page: those are body matches, not note-only
@@ -342,9 +343,7 @@ class SearchService:
         if not notes or room <= 0:
             return []
         entries = self.catalog.entries_by_id(list(notes))
-        ordered = sorted(
-            (e for e in entries.values()), key=lambda e: _sort_key(e, sort, notes[e.id].score)
-        )
+        ordered = sorted(entries.values(), key=lambda e: _sort_key(e, sort, notes[e.id].score))
         return [_note_hit(e, notes[e.id]) for e in ordered[:room]]
 
     def _annotated_list(

@@ -310,6 +310,14 @@ class Catalog:
         """Every known word (folded, unstemmed)."""
         return [r[0] for r in self.db.execute("SELECT word FROM vocab")]
 
+    def prefix_words(self, prefix: str, limit: int) -> list[str]:
+        """The known words starting with prefix, the most frequent first."""
+        rows = self.db.execute(
+            "SELECT word FROM vocab WHERE word >= ? AND word < ? ORDER BY df DESC LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        )
+        return [r[0] for r in rows]
+
     def near_words(self, word: str, maxdist: int, prefix: int = 1) -> list[tuple[int, str]]:
         """(distance, word) of known words within maxdist edits sharing the first letters."""
         if not word:

@@ -16,7 +16,7 @@ from pathlib import Path
 from tuireader.articles.errors import ArticleNotFound
 from tuireader.articles.model import Article
 from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_library
-from tuireader.search import annotation_terms, whoosh_query
+from tuireader.search import annotation_terms, whoosh_query, word_prefix
 from tuireader.search.annotation_terms import AnnotationSource, AnnotationText, NoteMatch
 from tuireader.search.catalog import Catalog, to_article
 from tuireader.search.highlight import MatchPlan, find_matches, snippet
@@ -198,11 +198,11 @@ class SearchService:
 
     # -- searching ----------------------------------------------------------------------
 
-    def matches_in(self, article: Article, query: str) -> list[Span]:
+    def matches_in(self, article: Article, query: str, *, live: bool = False) -> list[Span]:
         """Offsets of the query's matches in article.body ([] for an unusable query)."""
         try:
             words = annotation_terms.split(query)[0]
-            plan = whoosh_query.match_plan(self._parse(words)) if words else None
+            plan = whoosh_query.match_plan(self._parse(words, live=live)) if words else None
         except (whoosh_query.QueryError, annotation_terms.AnnotationTermError):
             return []
         if plan is None:
@@ -217,10 +217,18 @@ class SearchService:
         sort: str = "relevance",
         filters: Filters | None = None,
         annotations: AnnotationSource | None = None,
+        live: bool = False,
+        suggest: bool = True,
+        details: bool = True,
     ) -> SearchResults:
         """Ranked hits of a query (see `QUERY_HELP`). With `annotations`, has: and note:
         narrow it to annotated articles, and plain words also find articles whose notes,
-        tags or highlighted passages have them (listed after the body matches)."""
+        tags or highlighted passages have them (listed after the body matches).
+
+        `live`: the query is being typed, so its last word also matches as a prefix of the
+        library's words. `suggest=False` skips did-you-mean (it belongs to a query the user
+        has finished). `details=False` leaves out snippets and match offsets (a list of
+        300 results shows a dozen: `hit_details` computes those on screen)."""
         if sort not in SORTS:
             return SearchResults(
                 query, 0, [], error=f"unknown sort {sort!r}: use {', '.join(SORTS)}"
@@ -241,7 +249,7 @@ class SearchService:
                 filters = replace(filters or Filters(), ids=ids)
             if not words:
                 return self._annotated_list(query, terms, texts, limit, sort, filters)
-            parsed = self._parse(words)
+            parsed = self._parse(words, live=live)
         except (whoosh_query.QueryError, annotation_terms.AnnotationTermError) as exc:
             return SearchResults(query, 0, [], error=str(exc))
         partial = self.catalog.pending_count() > 0
@@ -266,7 +274,8 @@ class SearchService:
             plan = whoosh_query.match_plan(parsed)
             notes = self._note_only(searcher, parsed, words, plan, texts, raw, filters)
             total += len(notes)
-            suggestion = self._suggest(words, terms) if total < SUGGEST_BELOW else None
+            wanted = suggest and total < SUGGEST_BELOW
+            suggestion = self._suggest(words, terms) if wanted else None
         except Exception as exc:
             if not is_damage(exc):
                 raise
@@ -284,15 +293,46 @@ class SearchService:
                 partial=True,
                 unavailable=True,
             )
-        hits = self._hits(raw, plan)
+        hits = self._hits(raw, plan if details else None)
         room = len(notes) if limit is None else max(0, limit - len(hits))
         hits += self._note_hits(notes, sort, room)
         return SearchResults(
             query, total, hits, suggestion, partial=partial, total_is_estimate=found.estimated
         )
 
-    def _parse(self, text: str):  # -> whoosh query, fuzzy terms expanded
-        return whoosh_query.expand_fuzzy(whoosh_query.parse(text), self.catalog.near_words)
+    def _parse(self, text: str, *, live: bool = False):  # -> whoosh query, terms expanded
+        """Fuzzy terms and prefixes expanded over the library's words; with `live`, the
+        word being typed also as a prefix (a lone stop word or short word then still finds
+        its longer words instead of "nothing to search for")."""
+        typed = word_prefix.typed_word(text) if live else None
+        try:
+            parsed = whoosh_query.parse(text)
+        except whoosh_query.QueryError:
+            if typed is None:
+                raise
+            parsed = None
+        words = self.catalog.prefix_words
+        if parsed is not None:
+            parsed = whoosh_query.expand_fuzzy(parsed, self.catalog.near_words)
+            parsed = word_prefix.expand_prefixes(parsed, words)
+        if typed is not None:
+            parsed = word_prefix.live(parsed, typed, words)
+        if parsed is None:
+            raise whoosh_query.QueryError(
+                "nothing to search for: the query has no searchable words"
+            )
+        return parsed
+
+    def hit_details(self, query: str, ids: Sequence[str], *, live: bool = False) -> dict[str, Hit]:
+        """The snippet and match offsets of some results of `query` (the rows on screen),
+        by id; articles gone from the catalog are left out."""
+        try:
+            words = annotation_terms.split(query)[0]
+            plan = whoosh_query.match_plan(self._parse(words, live=live)) if words else None
+        except (whoosh_query.QueryError, annotation_terms.AnnotationTermError):
+            plan = None
+        raw = [whoosh_query.RawHit(i, 0.0) for i in ids]
+        return {h.id: h for h in self._hits(raw, plan)}
 
     def _suggest(self, text: str, terms: annotation_terms.AnnotationTerms) -> str | None:
         better = suggest(text, self.catalog.word_count, self.catalog.near_words)
@@ -371,18 +411,22 @@ class SearchService:
         page = kept if limit is None else kept[:limit]
         return SearchResults(query, len(kept), [_note_hit(e, shown.get(e.id, empty)) for e in page])
 
-    def _hits(self, raw: list[whoosh_query.RawHit], plan) -> list[Hit]:
+    def _hits(self, raw: list[whoosh_query.RawHit], plan: MatchPlan | None) -> list[Hit]:
+        """Hits with snippet and matches (plan None: without, no body is read)."""
         ids = [r.id for r in raw]
         entries = self.catalog.entries_by_id(ids)
-        bodies = self.catalog.bodies(ids)
+        bodies = self.catalog.bodies(ids) if plan is not None else {}
         hits = []
         for r in raw:
             entry = entries.get(r.id)
             if entry is None:  # removed since the index saw it
                 continue
-            body = bodies.get(r.id, "")
-            matches = find_matches(body, plan)
-            text, inside = snippet(body, matches)
+            matches: list[Span] = []
+            text, inside = "", []
+            if plan is not None:
+                body = bodies.get(r.id, "")
+                matches = find_matches(body, plan)
+                text, inside = snippet(body, matches)
             hits.append(
                 Hit(
                     entry.id,

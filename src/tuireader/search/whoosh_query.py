@@ -27,6 +27,7 @@ from tuireader.search.highlight import MatchPlan
 from tuireader.search.models import Filters
 from tuireader.search.whoosh_count import Count, count, countable
 from tuireader.search.whoosh_schema import DEFAULT_FIELDS, fold, normal_forms, parser_schema
+from tuireader.search.word_prefix import WordPrefix
 
 MAX_QUERY_CHARS = 1000
 _TEXT_FIELDS = {"title", "body"}
@@ -219,7 +220,7 @@ def match_plan(q: query.Query) -> MatchPlan:
         fieldname = getattr(leaf, "fieldname", None)
         if isinstance(leaf, query.Phrase) and fieldname in _TEXT_FIELDS:
             phrases.append(tuple(leaf.words))
-        elif isinstance(leaf, query.Prefix) and fieldname in _TEXT_FIELDS:
+        elif isinstance(leaf, query.Prefix | WordPrefix) and fieldname in _TEXT_FIELDS:
             prefixes.append(leaf.text)
         elif isinstance(leaf, query.Wildcard) and fieldname in _TEXT_FIELDS:
             wildcards.append(leaf.text)

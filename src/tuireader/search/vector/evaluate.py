@@ -34,6 +34,7 @@ from whoosh.query.wrappers import ConstantScoreQuery
 
 from tuireader.search.vector.positions import adjacent
 from tuireader.search.vector.postings import PostingCache, TermPostings
+from tuireader.search.word_prefix import WordPrefix
 
 _TOO_MANY_CLAUSES = 1024  # query.Or.TOO_MANY_CLAUSES
 _ARRAY_OR_UP_TO = 5000  # Or._matcher: segments up to this size get the array matcher
@@ -201,7 +202,10 @@ class Evaluator:
         if not parts:
             return self.empty()
         if len(parts) == 1:
-            return self.posting_match(fieldname, btexts[0])  # MultiTerm: that term's matcher
+            found = self.posting_match(fieldname, btexts[0])  # MultiTerm: that term's matcher
+            if isinstance(q, WordPrefix) and q.boost != 1.0:  # ... which keeps its weight
+                found.score = found.score * q.boost
+            return found
         # Or(terms, boost); "constant score" makes Whoosh's array matcher score 1
         return self.sparse_union(parts, q.boost, scored=not q.constantscore)
 
@@ -409,6 +413,7 @@ _HANDLERS = {
     query.Not: Evaluator.inverse,
     query.Phrase: Evaluator.phrase,
     query.Prefix: Evaluator.multiterm,
+    WordPrefix: Evaluator.multiterm,
     query.Wildcard: Evaluator.multiterm,
     query.TermRange: Evaluator.multiterm,
     ranges.NumericRange: Evaluator.numeric_range,

@@ -422,7 +422,7 @@ class SearchService:
             if entry is None:  # removed since the index saw it
                 continue
             matches: list[Span] = []
-            text, inside = "", []
+            text, inside = "", list[Span]()
             if plan is not None:
                 body = bodies.get(r.id, "")
                 matches = find_matches(body, plan)

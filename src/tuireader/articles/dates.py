@@ -13,6 +13,11 @@ from email.utils import parsedate_to_datetime
 from dateutil import parser as dateutil_parser
 
 _YEARISH = re.compile(r"\b(1[6-9]\d\d|2\d\d\d)\b|\b\d{1,2}/\d{1,2}/\d{2}\b")
+# RFC 822/2822 dates may have a two-digit year ("Mon, 05 Apr 93 18:01:16 GMT": old mail and
+# Usenet); email.utils reads them (93 -> 1993, 05 -> 2005).
+_RFC822_SHORT_YEAR = re.compile(
+    r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s|$)"
+)
 _DASHES = re.compile(r"\s*[–—]\s*")
 _MAX_LEN = 80
 
@@ -30,8 +35,15 @@ def parse_date(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = _DASHES.sub(" ", value.strip())
-    if not text or len(text) > _MAX_LEN or not _YEARISH.search(text):
+    if not text or len(text) > _MAX_LEN:
         return None
+    if not _YEARISH.search(text):
+        if not _RFC822_SHORT_YEAR.match(text):
+            return None
+        try:
+            return _aware(parsedate_to_datetime(text))
+        except (TypeError, ValueError, IndexError):
+            return None
     try:
         return _aware(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):

@@ -4,7 +4,8 @@ Shapes handled, all seen in real collections:
 - title line, blank line, paragraphs (the BBC corpus);
 - the same with a trailer: a byline line and a date line ("Tyler Durden" /
   "Sun, 03/19/2023 – 13:00"), which become author and date and leave the body;
-- an e-mail-style header block (Subject:, From:, Date:) instead of a title line;
+- an e-mail or Usenet header block (any RFC 5322 fields, folded, RFC 2047 words: see
+  `mailheaders`) instead of a title line: Subject, From and Date are the metadata;
 - a "By NAME" line under the title.
 """
 
@@ -12,35 +13,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from email.utils import parseaddr
 
 from tuireader.articles.dates import parse_date
+from tuireader.articles.mailheaders import author_from, split_headers
 from tuireader.articles.model import ParsedFields
 from tuireader.articles.textnorm import join_paragraphs, normalise_text, reflow, split_paragraphs
 
-_HEADER = re.compile(r"^([A-Za-z][A-Za-z-]{1,30}):[ \t]*(.*)$")
-_KNOWN_HEADERS = {
-    "subject",
-    "title",
-    "from",
-    "author",
-    "by",
-    "date",
-    "to",
-    "cc",
-    "newsgroups",
-    "message-id",
-    "organization",
-    "url",
-    "link",
-    "source",
-    "tags",
-    "keywords",
-    "summary",
-    "lines",
-    "reply-to",
-    "sender",
-}
 _BYLINE = re.compile(r"^(?:by|written by|words by)[:\s]+(.+)$", re.IGNORECASE)
 # A closing "byline" that is a site: example.com, news.example.co.uk, www.example.org/
 _SITE_LINE = re.compile(
@@ -51,11 +29,9 @@ _NAME_WORD = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*$|^(?:de|van|von|der|da|
 
 def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
     """Parse a plain-text article (already decoded)."""
+    headers, text = split_headers(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = normalise_text(text)
     blocks = split_paragraphs(text)
-    headers: dict[str, str] = {}
-    if blocks and _is_header_block(blocks[0]):
-        headers = _read_headers(blocks.pop(0))
 
     title = headers.get("subject") or headers.get("title") or ""
     if not title and blocks:
@@ -63,7 +39,7 @@ def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         title = first[0]
         rest = "\n".join(first[1:]).strip()
         blocks = ([rest] if rest else []) + blocks[1:]
-    author = _author_from_header(headers.get("from") or headers.get("author") or headers.get("by"))
+    author = author_from(headers.get("from") or headers.get("author") or headers.get("by"))
     date = parse_date(headers["date"]) if "date" in headers else None
 
     if blocks and "\n" not in blocks[0] and (byline := _byline_name(blocks[0])):
@@ -92,33 +68,6 @@ def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         summary=headers.get("summary", ""),
         site=site,
     )
-
-
-def _is_header_block(block: str) -> bool:
-    lines = block.split("\n")
-    matches = [_HEADER.match(line) for line in lines]
-    if not all(matches):
-        return False
-    names = {m.group(1).lower() for m in matches if m}
-    return bool(names & {"subject", "title", "from", "date"}) and names <= _KNOWN_HEADERS | {
-        n for n in names if n.startswith("x-")
-    }
-
-
-def _read_headers(block: str) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for line in block.split("\n"):
-        match = _HEADER.match(line)
-        if match:
-            headers.setdefault(match.group(1).lower(), match.group(2).strip())
-    return headers
-
-
-def _author_from_header(value: str | None) -> str | None:
-    if not value:
-        return None
-    name, address = parseaddr(value)
-    return name or address or value
 
 
 def _strip_trailing_date(text: str) -> str:

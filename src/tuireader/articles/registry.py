@@ -33,6 +33,24 @@ def is_article_file(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in EXTENSIONS
 
 
+SNIFF_BYTES = 4096
+
+
+def sniff_extensionless(head: bytes) -> bool:
+    """Whether a file without an extension (a mail or Usenet spool file such as
+    `rec.boats/4417`, a saved page) is plainly an article, from its first bytes: text that
+    opens with a message header block, an HTML document or Markdown front matter. Other
+    extensionless files (LICENSE, Makefile, programs) stay out of the library."""
+    if not head.strip() or b"\0" in head:
+        return False
+    from tuireader.articles.mailheaders import split_headers
+
+    text = head.decode("utf-8", "replace").replace("\r\n", "\n").lstrip("\ufeff")
+    if split_headers(text)[0]:
+        return True
+    return sniff_format("", text) != "text"
+
+
 def sniff_format(relpath: str, text: str) -> str:
     """The format by extension, corrected when the content clearly says otherwise."""
     fmt = EXTENSIONS.get(PurePosixPath(relpath).suffix.lower(), "text")

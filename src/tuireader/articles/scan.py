@@ -2,7 +2,8 @@
 
 The walk itself (`walk_library`) only lists and stats files, so the catalog can compare a big
 library with what it knows at the cost of a directory listing. Hidden folders and files are
-ignored, symlinked folders are followed once (loops are safe).
+ignored, symlinked folders are followed once (loops are safe). A file without an extension is
+an article only when its first 4 KB say so (a mail/Usenet post, a page, front matter).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import TypeVar
 
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article
-from tuireader.articles.registry import MAX_BYTES, is_article_file, parse_bytes
+from tuireader.articles.registry import (
+    MAX_BYTES,
+    SNIFF_BYTES,
+    is_article_file,
+    parse_bytes,
+    sniff_extensionless,
+)
 
 
 @dataclass(frozen=True)
@@ -82,13 +89,24 @@ def walk_library(root: Path) -> Iterator[FileEntry]:
                 known = article_suffix.get(suffix)
                 if known is None:
                     known = article_suffix[suffix] = is_article_file(name)
-                if not known or not entry.is_file(follow_symlinks=True):
+                if not (known or not suffix) or not entry.is_file(follow_symlinks=True):
+                    continue
+                if not known and not _sniffed_article(entry.path):
                     continue
                 stat = entry.stat(follow_symlinks=True)
             except OSError:
                 continue
             yield FileEntry(f"{prefix}{name}", entry.path, stat.st_size, stat.st_mtime_ns)
         stack.extend(reversed(subdirs))
+
+
+def _sniffed_article(path: str) -> bool:
+    """An extensionless file that reads as an article (`sniff_extensionless`)."""
+    try:
+        with open(path, "rb") as handle:
+            return sniff_extensionless(handle.read(SNIFF_BYTES))
+    except OSError:
+        return False
 
 
 def parse_entry(entry: FileEntry) -> Article | Skipped:

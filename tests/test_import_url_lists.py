@@ -11,6 +11,7 @@ from tuireader.articles.registry import parse_bytes
 from tuireader.ingest.exports import ImportTarget, detect_kind
 from tuireader.ingest.exports.instapaper import InstapaperKind, read_instapaper_csv
 from tuireader.ingest.exports.pocket import PocketKind, read_pocket_csv, read_pocket_html
+from tuireader.ingest.report import ImportReport
 from tuireader.ingest.saved_page import SavedPage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
@@ -68,7 +69,9 @@ def test_the_kinds_are_detected(tmp_path: Path) -> None:
 
 def test_pocket_html_and_csv_give_the_same_links_with_tags_and_times(tmp_path: Path) -> None:
     html = read_pocket_html(export(tmp_path, "pocket/ril_export.html").read_text("utf-8"))
-    csv = read_pocket_csv(export(tmp_path, "pocket/part_000000.csv").read_text("utf-8"))
+    csv = read_pocket_csv(
+        export(tmp_path, "pocket/part_000000.csv").read_text("utf-8"), "part.csv", ImportReport()
+    )
     assert {i.url for i in html} == {i.url for i in csv} and len(html) == 3  # no javascript:
     by_url = {i.url: i for i in csv}
     allotment = by_url[f"{BASE}/allotment-waiting-list"]
@@ -117,7 +120,9 @@ def test_an_interrupted_import_goes_on_where_it_stopped(
 def test_instapaper_folder_and_tags_become_tags_and_the_selection_a_summary(
     tmp_path: Path, target: ImportTarget
 ) -> None:
-    items = read_instapaper_csv(export(tmp_path, "instapaper-export.csv").read_text("utf-8"))
+    items = read_instapaper_csv(
+        export(tmp_path, "instapaper-export.csv").read_text("utf-8"), "x.csv", ImportReport()
+    )
     assert [i.tags for i in items] == [("gardens",), ("Cities",)]
     report = InstapaperKind(fetch=FakeWeb()).run(
         export(tmp_path, "instapaper-export.csv"), target, None

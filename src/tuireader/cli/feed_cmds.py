@@ -16,9 +16,12 @@ from tuireader.ingest.report import ImportReport
 
 def _subscriptions(app: AppContext) -> Subscriptions:
     try:
-        return Subscriptions(app.paths.feeds_file(app.library_root))
+        subs = Subscriptions(app.paths.feeds_file(app.library_root))
     except ValueError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(visible(str(exc))) from exc
+    for note in subs.notes:
+        click.echo(f"note: {visible(note)}", err=True)
+    return subs
 
 
 @click.group("feed")
@@ -41,8 +44,10 @@ def feed_add(app: AppContext, source: str, full_page: bool, no_update: bool) -> 
     subs = _subscriptions(app)
     feed = subs.add(source, full_page=full_page)
     feed.full_page = feed.full_page or full_page
-    report = ImportReport() if no_update else _update(app, [feed])
-    subs.save()
+    subs.save()  # subscribed before anything is fetched: a feed that fails stays subscribed
+    name = feed.name
+    report = ImportReport() if no_update else _update(app, subs, [name])
+    feed = subs.find(name) or feed
     click.echo(f"subscribed: {feed.name} ({visible(feed.title or feed.source)})")
     _finish(app, report)
 
@@ -71,7 +76,7 @@ def feed_remove(app: AppContext, name: str) -> None:
     subs = _subscriptions(app)
     feed = subs.remove(name)
     if feed is None:
-        raise CliError(f"no feed {name!r} (see: tuireader feed list)")
+        raise CliError(f"no feed {visible(name)!r} (see: tuireader feed list)")
     subs.save()
     click.echo(f"removed {feed.name}; its articles stay in {feed.folder}/")
 
@@ -83,15 +88,13 @@ def feed_remove(app: AppContext, name: str) -> None:
 def feed_update(app: AppContext, names: tuple[str, ...], all_feeds: bool) -> None:
     """Fetch new entries (a conditional GET: an unchanged feed costs one small request)."""
     subs = _subscriptions(app)
-    chosen = subs.feeds if all_feeds or not names else []
+    chosen = [f.name for f in subs.feeds] if all_feeds or not names else []
     for name in names if not all_feeds else ():
         feed = subs.find(name)
         if feed is None:
-            raise CliError(f"no feed {name!r} (see: tuireader feed list)")
-        chosen.append(feed)
-    report = _update(app, chosen)
-    subs.save()
-    _finish(app, report)
+            raise CliError(f"no feed {visible(name)!r} (see: tuireader feed list)")
+        chosen.append(feed.name)
+    _finish(app, _update(app, subs, chosen))
 
 
 @feed_group.command("import-opml")
@@ -109,15 +112,14 @@ def feed_import_opml(app: AppContext, file: Path, no_update: bool) -> None:
         raise CliError(f"{file.name}: {exc}") from exc
     subs = _subscriptions(app)
     before = len(subs.feeds)
-    added = [subs.add(o.url, o.title) for o in outlines]
+    added = subs.add_many([(o.url, o.title) for o in outlines])
     for feed, outline in zip(added, outlines, strict=True):
         feed.title = feed.title or outline.title
+    count = len(subs.feeds) - before
     subs.save()
-    click.echo(f"{len(subs.feeds) - before} feeds added ({len(outlines)} in {file.name})")
+    click.echo(f"{count} feeds added ({len(outlines)} in {visible(file.name)})")
     if not no_update:
-        report = _update(app, added)
-        subs.save()
-        _finish(app, report)
+        _finish(app, _update(app, subs, list(dict.fromkeys(f.name for f in added))))
 
 
 @feed_group.command("export-opml")
@@ -136,18 +138,18 @@ def feed_export_opml(app: AppContext, output: str) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
-def _update(app: AppContext, feeds: list[Subscription]) -> ImportReport:
-    from tuireader.ingest.feeds.update import update_feed
+def _update(app: AppContext, subs: Subscriptions, names: list[str]) -> ImportReport:
+    from tuireader.ingest.feeds.run import update_feeds
 
-    report = ImportReport()
-    for feed in feeds:
-        one = update_feed(app.library_root, feed)
+    def said(feed: Subscription, one: ImportReport) -> None:
         click.echo(f"{feed.name}: {len(one.saved)} new, {len(one.failed)} failed", err=True)
-        report.merge(one)
-    return report
+
+    return update_feeds(app.library_root, subs, names, on_feed=said)
 
 
 def _finish(app: AppContext, report: ImportReport) -> None:
+    for item, why in report.notes:
+        click.echo(f"note: {visible(item)}: {visible(why)}", err=True)
     for item, why in report.failed:
         click.echo(f"failed: {visible(item)}: {visible(why)}", err=True)
     index_new_articles(app, report)

@@ -70,6 +70,8 @@ def _progress() -> Progress | None:
 
 
 def _print(report: ImportReport, label: str) -> None:
+    for item, why in report.notes:
+        click.echo(f"note: {visible(item)}: {visible(why)}", err=True)
     for item, why in report.failed:
         click.echo(f"failed: {visible(item)}: {visible(why)}", err=True)
     for item, why in report.skipped:

@@ -19,6 +19,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)  # same source, new content
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, why)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (item, one-line reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (item, what was ignored)
     highlights_added: int = 0
     highlights_kept: int = 0  # already in the store (a second import)
     highlights_unanchored: list[tuple[str, str]] = field(default_factory=list)  # (path, quote)
@@ -28,6 +29,7 @@ class ImportReport:
         self.updated += other.updated
         self.skipped += other.skipped
         self.failed += other.failed
+        self.notes += other.notes
         self.highlights_added += other.highlights_added
         self.highlights_kept += other.highlights_kept
         self.highlights_unanchored += other.highlights_unanchored

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from tuireader.annotations.atomic import write_atomically
-from tuireader.text.inert import clean_line
+from tuireader.text.inert import clean_line, clean_text
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 _SITE_DROP = re.compile(r"[^a-z0-9.-]+")
@@ -121,6 +121,7 @@ def clean_article_html(fragment: str) -> str:
     from lxml import html as lxml_html
     from lxml_html_clean import Cleaner
 
+    fragment = clean_text(fragment)  # no escape or control bytes are ever stored
     if not fragment.strip():
         return ""
     cleaner = Cleaner(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from tuireader.ingest.exports import ImportTarget
+from tuireader.ingest.guard import one_item, reason
 from tuireader.ingest.report import ALREADY, ImportReport, Progress
 from tuireader.ingest.saved_page import SavedPage, SaveOutcome, save_page, site_folder
 
@@ -56,7 +57,7 @@ def import_url_export(
     progress: Progress | None,
     *,
     service: str,
-    read: Callable[[str], list[UrlItem]],
+    read: Callable[[str, str, ImportReport], list[UrlItem]],
     fetch: Fetch | None,
 ) -> ImportReport:
     """A link-list export of `service` ("Pocket"): read its links with `read`, then fetch
@@ -70,7 +71,7 @@ def import_url_export(
     except OSError as exc:
         report.failed.append((path.name, f"cannot be read: {exc.strerror or exc}"))
         return report
-    items = read(text)
+    items = read(text, path.name, report)
     if not items:
         report.failed.append((path.name, f"no links found in this {service} export"))
         return report
@@ -79,7 +80,8 @@ def import_url_export(
 
         fetch = fetch_page
     journal = f"{service.lower()}:{path.resolve()}"
-    return import_urls(items, target, fetch, journal_name=journal, progress=progress)
+    report.merge(import_urls(items, target, fetch, journal_name=journal, progress=progress))
+    return report
 
 
 def import_urls(
@@ -114,7 +116,8 @@ def import_urls(
     ):
         futures = [(item, pool.submit(fetch, item.url)) for item in todo]
         for count, (item, future) in enumerate(futures, start=1):
-            _save_one(item, future, target, report, journal)
+            with one_item(report, item.url):
+                _save_one(item, future, target, report, journal)
             if progress:
                 progress(count, total, item.title or item.url)
     return report
@@ -130,7 +133,7 @@ def _save_one(
     try:
         page = future.result()
     except Exception as exc:  # the fetcher's reason, one line; the import goes on
-        report.failed.append((item.url, _one_line(exc)))
+        report.failed.append((item.url, reason(exc)))
         return
     page = replace(
         page,
@@ -145,7 +148,7 @@ def _save_one(
             when=item.added,
         )  # fmt: skip
     except (OSError, FileExistsError) as exc:
-        report.failed.append((item.url, f"could not be written: {_one_line(exc)}"))
+        report.failed.append((item.url, f"could not be written: {reason(exc)}"))
         return
     path = str(result.path)
     if result.outcome is SaveOutcome.WRITTEN:
@@ -183,8 +186,3 @@ def _read_journal(path: Path) -> dict[str, str]:
         if isinstance(entry, dict) and isinstance(entry.get("url"), str):
             done[entry["url"]] = str(entry.get("path", ""))
     return done
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:300]

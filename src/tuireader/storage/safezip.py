@@ -8,7 +8,9 @@ counting reader that stops at the caps, whatever the header said: a zip bomb cos
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -17,6 +19,21 @@ MAX_MEMBER = 32 * 1024 * 1024  # one member, uncompressed
 MAX_TOTAL = 512 * 1024 * 1024  # every member read from one archive
 MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MB
 _RATIO_FLOOR = 1024 * 1024
+
+
+# What reading a damaged member raises: a bad CRC or header (BadZipFile), a corrupt deflate
+# (zlib.error), LZMA (LZMAError) or BZIP2 stream (OSError), a stream cut short (EOFError), an
+# unknown method (NotImplementedError), a password needed (RuntimeError).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
 
 
 class ZipRefused(Exception):
@@ -91,9 +108,13 @@ class SafeZip:
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(budget + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise ZipRefused(f"{name!r}: damaged ({exc})") from exc
+        except _DAMAGED as exc:
+            raise ZipRefused(f"{name!r}: damaged ({_one_line(exc)})") from exc
         self.read_total += len(data)
         if len(data) > budget:  # the header lied about the size
             raise ZipRefused(f"{name!r}: larger than its header says, or over the size cap")
         return data
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or "unreadable data"

@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from tuireader.ingest.clean import field, text_block
 from tuireader.ingest.exports import ImportTarget
+from tuireader.ingest.exports.csvrows import csv_rows
+from tuireader.ingest.jsonsafe import JsonError, loads
 from tuireader.ingest.report import ImportReport, Progress
 from tuireader.ingest.url_list import Fetch, UrlItem, epoch_time, import_url_export
 
@@ -39,19 +39,19 @@ class InstapaperKind:
         )
 
 
-def read_instapaper_csv(text: str) -> list[UrlItem]:
+def read_instapaper_csv(text: str, name: str, report: ImportReport) -> list[UrlItem]:
     items = []
-    for raw in csv.DictReader(io.StringIO(text)):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        url = row.get("url", "")
+    for _line, row in csv_rows(text, name, report):
+        url = field(row.get("url"))
         if not url.startswith(("http://", "https://")):
             continue
         tags = list(_tags(row.get("tags", "")))
-        folder = row.get("folder", "")
+        folder = field(row.get("folder"))
         if folder.lower() not in _PLAIN_FOLDERS:
             tags.insert(0, folder)
-        items.append(UrlItem(url, row.get("title") or None, tuple(dict.fromkeys(tags)),
-                             epoch_time(row.get("timestamp")), row.get("selection") or None))  # fmt: skip
+        selection = text_block(row.get("selection", "")) or None
+        items.append(UrlItem(url, field(row.get("title")) or None, tuple(dict.fromkeys(tags)),
+                             epoch_time(row.get("timestamp")), selection))  # fmt: skip
     return items
 
 
@@ -59,10 +59,10 @@ def _tags(value: str) -> list[str]:
     if not value:
         return []
     try:
-        data = json.loads(value)
-    except ValueError:
-        return [t.strip() for t in value.split(",") if t.strip()]
-    return [str(t).strip() for t in data if str(t).strip()] if isinstance(data, list) else []
+        data = loads(value)
+    except JsonError:
+        return [t for t in (field(t) for t in value.split(",")) if t]
+    return [t for t in (field(t) for t in data) if t] if isinstance(data, list) else []
 
 
 KIND = InstapaperKind()

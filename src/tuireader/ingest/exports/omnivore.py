@@ -13,14 +13,17 @@ the other offline copies. Highlights are placed on the saved text (`ingest.highl
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from tuireader.articles.dates import parse_date
+from tuireader.ingest.clean import field as _text
+from tuireader.ingest.clean import ident
 from tuireader.ingest.exports import ImportTarget
 from tuireader.ingest.exports.common import save_item
+from tuireader.ingest.guard import one_item
 from tuireader.ingest.highlights import ImportedHighlight
+from tuireader.ingest.jsonsafe import JsonError, loads
 from tuireader.ingest.report import ImportReport, Progress
 from tuireader.ingest.saved_page import SavedPage
 from tuireader.storage.safezip import SafeZip, ZipRefused
@@ -54,7 +57,8 @@ class OmnivoreKind:
             for done, item in enumerate(items, start=1):
                 if progress:
                     progress(done - 1, len(items), str(item.get("title") or ""))
-                _import_item(archive, item, target, report)
+                with one_item(report, _text(item.get("title")) or f"item {done}"):
+                    _import_item(archive, item, target, report)
             if progress:
                 progress(len(items), len(items), "")
         return report
@@ -69,11 +73,11 @@ def _items(archive: SafeZip, report: ImportReport) -> list[dict]:
     items: list[dict] = []
     for name in names:
         try:
-            data = json.loads(archive.read(name))
+            data = loads(archive.read(name))
         except ZipRefused as exc:
             report.failed.append((name, str(exc)))
             continue
-        except (ValueError, UnicodeDecodeError) as exc:
+        except JsonError as exc:
             report.failed.append((name, f"not valid JSON ({exc})"))
             continue
         if not isinstance(data, list):
@@ -88,8 +92,8 @@ def _items(archive: SafeZip, report: ImportReport) -> list[dict]:
 
 
 def _import_item(archive: SafeZip, item: dict, target: ImportTarget, report: ImportReport) -> None:
-    slug = str(item.get("slug") or item.get("id") or "")
-    label = str(item.get("title") or slug or "an untitled item")
+    slug = _text(item.get("slug")) or ident(item.get("id"))
+    label = _text(item.get("title")) or slug or "an untitled item"
     if str(item.get("state") or "").upper() == "DELETED":
         report.skipped.append((label, "deleted in Omnivore"))
         return
@@ -106,7 +110,7 @@ def _import_item(archive: SafeZip, item: dict, target: ImportTarget, report: Imp
     page = SavedPage(
         title=_text(item.get("title")) or slug,
         body_html=content,
-        source_id=url or f"omnivore:{item.get('id') or slug}",
+        source_id=url or f"omnivore:{ident(item.get('id')) or slug}",
         url=url or None,
         author=_text(item.get("author")) or None,
         published=parse_date(_text(item.get("publishedAt"))) if item.get("publishedAt") else None,
@@ -163,10 +167,6 @@ def _label(value: object) -> str:
     if isinstance(value, dict):
         value = value.get("name")
     return _text(value)
-
-
-def _text(value: object) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 KIND = OmnivoreKind()

@@ -5,12 +5,12 @@ each page is fetched (`ingest.url_list`); tags and the time added come along."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from tuireader.ingest.clean import field
 from tuireader.ingest.exports import ImportTarget
+from tuireader.ingest.exports.csvrows import csv_rows
 from tuireader.ingest.report import ImportReport, Progress
 from tuireader.ingest.url_list import Fetch, UrlItem, epoch_time, import_url_export
 
@@ -34,19 +34,21 @@ class PocketKind:
         )
 
 
-def read_pocket(text: str) -> list[UrlItem]:
+def read_pocket(text: str, name: str, report: ImportReport) -> list[UrlItem]:
     """The HTML export or the CSV one, whichever `text` is."""
-    return read_pocket_html(text) if "<a " in text.lower() else read_pocket_csv(text)
+    if "<a " in text.lower():
+        return read_pocket_html(text)
+    return read_pocket_csv(text, name, report)
 
 
-def read_pocket_csv(text: str) -> list[UrlItem]:
+def read_pocket_csv(text: str, name: str, report: ImportReport) -> list[UrlItem]:
     items = []
-    for row in csv.DictReader(io.StringIO(text)):
-        url = (row.get("url") or "").strip()
+    for _line, row in csv_rows(text, name, report):
+        url = field(row.get("url"))
         if not url.startswith(("http://", "https://")):
             continue
-        tags = tuple(t.strip() for t in (row.get("tags") or "").split("|") if t.strip())
-        items.append(UrlItem(url, (row.get("title") or "").strip() or None, tags,
+        tags = tuple(t for t in (field(t) for t in row.get("tags", "").split("|")) if t)
+        items.append(UrlItem(url, field(row.get("title")) or None, tags,
                              epoch_time(row.get("time_added"))))  # fmt: skip
     return items
 
@@ -60,11 +62,11 @@ def read_pocket_html(text: str) -> list[UrlItem]:
         return []
     items = []
     for link in root.iter("a"):
-        url = (link.get("href") or "").strip()
+        url = field(link.get("href"))
         if not url.startswith(("http://", "https://")):
             continue
-        tags = tuple(t.strip() for t in (link.get("tags") or "").split(",") if t.strip())
-        title = " ".join(link.text_content().split()) or None
+        tags = tuple(t for t in (field(t) for t in (link.get("tags") or "").split(",")) if t)
+        title = field(link.text_content()) or None
         items.append(UrlItem(url, title, tags, epoch_time(link.get("time_added"))))
     return items
 

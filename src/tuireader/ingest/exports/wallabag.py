@@ -9,14 +9,17 @@ not ours, so they are not used).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
 from tuireader.articles.dates import parse_date
+from tuireader.ingest.clean import field as _text
+from tuireader.ingest.clean import ident, text_block
 from tuireader.ingest.exports import ImportTarget
 from tuireader.ingest.exports.common import save_item
+from tuireader.ingest.guard import one_item
 from tuireader.ingest.highlights import ImportedHighlight
+from tuireader.ingest.jsonsafe import JsonError, loads
 from tuireader.ingest.report import ImportReport, Progress
 from tuireader.ingest.saved_page import SavedPage
 
@@ -38,11 +41,11 @@ class WallabagKind:
             if path.stat().st_size > MAX_JSON:
                 report.failed.append((path.name, f"larger than {MAX_JSON // 2**20} MB"))
                 return report
-            data = json.loads(path.read_bytes())
+            data = loads(path.read_bytes())
         except OSError as exc:
             report.failed.append((path.name, f"cannot be read: {exc.strerror or exc}"))
             return report
-        except (ValueError, UnicodeDecodeError) as exc:
+        except JsonError as exc:
             report.failed.append((path.name, f"not valid JSON ({exc})"))
             return report
         entries = data if isinstance(data, list) else [data]
@@ -51,8 +54,9 @@ class WallabagKind:
                 report.failed.append((f"entry {done + 1}", "not an object"))
                 continue
             if progress:
-                progress(done, len(entries), str(entry.get("title") or ""))
-            _import_entry(entry, target, report)
+                progress(done, len(entries), _text(entry.get("title")))
+            with one_item(report, _text(entry.get("title")) or f"entry {done + 1}"):
+                _import_entry(entry, target, report)
         if progress:
             progress(len(entries), len(entries), "")
         return report
@@ -60,14 +64,14 @@ class WallabagKind:
 
 def _import_entry(entry: dict, target: ImportTarget, report: ImportReport) -> None:
     url = _text(entry.get("url") or entry.get("given_url"))
-    label = _text(entry.get("title")) or url or f"entry {entry.get('id')}"
+    label = _text(entry.get("title")) or url or f"entry {ident(entry.get('id')) or '?'}"
     authors = entry.get("published_by")
     author = ", ".join(_text(a) for a in authors if _text(a)) if isinstance(authors, list) else ""
     content = entry.get("content")
     page = SavedPage(
         title=_text(entry.get("title")) or url or "Untitled",
         body_html=content if isinstance(content, str) else "",
-        source_id=url or f"wallabag:{entry.get('id')}",
+        source_id=url or f"wallabag:{ident(entry.get('id'))}",
         url=url or None,
         author=author or _text(authors) or None,
         published=_date(entry.get("published_at")),
@@ -105,11 +109,7 @@ def _tag(value: object) -> str:
 
 
 def _note(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _text(value: object) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    return text_block(value) or None if isinstance(value, str) else None
 
 
 KIND = WallabagKind()

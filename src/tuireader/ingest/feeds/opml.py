@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from tuireader.ingest.clean import field
 from tuireader.ingest.feeds.parse import FeedError
 from tuireader.ingest.feeds.subscriptions import Subscription
 
@@ -26,13 +27,15 @@ def read_opml(data: bytes) -> list[Outline]:
         raise FeedError(f"not a readable OPML file ({exc})") from exc
     found = []
     for outline in root.iter("outline"):
-        url = (outline.get("xmlUrl") or "").strip()
+        url = field(outline.get("xmlUrl"))
         if url.lower().startswith(("http://", "https://")):
-            found.append(Outline(url, outline.get("title") or outline.get("text") or ""))
+            found.append(Outline(url, field(outline.get("title")) or field(outline.get("text"))))
     return found
 
 
 def write_opml(feeds: list[Subscription]) -> str:
+    """Well-formed OPML 2.0 whatever the titles hold (they are cleaned again here: a file
+    written by an older version may keep a raw one), which `read_opml` reads back."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
@@ -40,9 +43,8 @@ def write_opml(feeds: list[Subscription]) -> str:
         "  <body>",
     ]
     for feed in feeds:
-        title = quoteattr(feed.title or feed.name)
-        lines.append(
-            f'    <outline type="rss" text={title} title={title} xmlUrl={quoteattr(feed.source)}/>'
-        )
+        title = quoteattr(field(feed.title) or feed.name)
+        source = quoteattr(field(feed.source))
+        lines.append(f'    <outline type="rss" text={title} title={title} xmlUrl={source}/>')
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)

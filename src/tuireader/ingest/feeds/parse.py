@@ -8,12 +8,17 @@ with the entry's own HTML (full content when the feed has it, else the summary).
 from __future__ import annotations
 
 import io
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import UTC, datetime
 from typing import Any
 
 from tuireader.articles.dates import parse_date
+from tuireader.ingest.clean import field, ident
+from tuireader.ingest.jsonsafe import JsonError, loads
+
+MAX_ENTRIES = 1000  # per update: a feed lists its latest few dozen; more is a dump or an attack
 
 
 class FeedError(Exception):
@@ -37,13 +42,19 @@ class ParsedFeed:
     title: str
     link: str | None
     entries: list[FeedEntry]
+    notes: list[str] = dc_field(default_factory=list)  # what was ignored, for the report
 
 
 def parse_feed(data: bytes) -> ParsedFeed:
+    """The feed's entries (at most MAX_ENTRIES); FeedError (one line) when it is not a feed."""
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start == b"{":
-        return _json_feed(data)
-    return _xml_feed(data)
+    parsed = _json_feed(data) if start == b"{" else _xml_feed(data)
+    if len(parsed.entries) > MAX_ENTRIES:
+        parsed.notes.append(
+            f"{len(parsed.entries) - MAX_ENTRIES:,} entries after the first {MAX_ENTRIES:,} not read"
+        )
+        del parsed.entries[MAX_ENTRIES:]
+    return parsed
 
 
 def _xml_feed(data: bytes) -> ParsedFeed:
@@ -57,63 +68,107 @@ def _xml_feed(data: bytes) -> ParsedFeed:
         raise FeedError(f"not a readable feed ({why})")
     entries = []
     for item in parsed.entries:
-        link = item.get("link") or None
+        link = _link(item.get("link"))
         content = item.get("content") or []
-        full_html = max((c.get("value", "") for c in content), key=len, default="")
-        summary = item.get("summary", "") or ""
+        full_html = max((_str(c.get("value")) for c in content), key=len, default="")
+        summary = _str(item.get("summary"))
         html = full_html if len(full_html) >= len(summary) else summary
-        entry_id = item.get("id") or link or item.get("title")
+        entry_id = ident(item.get("id")) or link or field(item.get("title"))
         if not entry_id:
             continue
         entries.append(
             FeedEntry(
-                id=str(entry_id),
+                id=entry_id,
                 link=link,
-                title=item.get("title") or link or "Untitled",
+                title=field(item.get("title")) or link or "Untitled",
                 html=html,
                 full=bool(full_html),
-                author=item.get("author") or None,
+                author=field(item.get("author")) or None,
                 published=_struct_time(item.get("published_parsed") or item.get("updated_parsed")),
-                tags=tuple(t.get("term", "") for t in item.get("tags", []) if t.get("term")),
+                tags=_names(t.get("term") for t in item.get("tags", [])),
             )
         )
     feed = parsed.get("feed", {})
-    return ParsedFeed(feed.get("title") or "", feed.get("link") or None, entries)
+    return ParsedFeed(field(feed.get("title")), _link(feed.get("link")), entries)
 
 
 def _json_feed(data: bytes) -> ParsedFeed:
+    """JSON Feed 1.0/1.1, each field checked for its type: a field of another type is
+    ignored (an entry without what it needs is left out), with a note saying so."""
     try:
-        doc: Any = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+        doc: Any = loads(data)
+    except JsonError as exc:
         raise FeedError(f"not a readable feed (bad JSON: {exc})") from exc
-    if not isinstance(doc, dict) or "jsonfeed.org" not in str(doc.get("version", "")):
+    if not isinstance(doc, dict) or "jsonfeed.org" not in _str(doc.get("version")):
         raise FeedError("not a readable feed (JSON without a JSON Feed version)")
+    notes: list[str] = []
+    items = doc.get("items")
+    if not isinstance(items, list):
+        notes.append(f"'items' is {_kind(items)}, not a list: no entries")
+        items = []
     entries = []
-    for item in doc.get("items") or []:
+    odd: dict[str, int] = {}
+    for item in items:
         if not isinstance(item, dict):
+            odd["an entry that is not an object"] = odd.get("an entry that is not an object", 0) + 1
             continue
-        link = item.get("url") or item.get("external_url") or None
-        entry_id = item.get("id") or link
-        if not entry_id:
-            continue
-        full = item.get("content_html") or ""
-        text = item.get("content_text") or ""
-        html = full or (f"<p>{_escape(text)}</p>" if text else item.get("summary") or "")
-        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-        names = [str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")]
-        entries.append(
-            FeedEntry(
-                id=str(entry_id),
-                link=str(link) if link else None,
-                title=str(item.get("title") or link or "Untitled"),
-                html=str(html),
-                full=bool(full or text),
-                author=", ".join(names) or None,
-                published=parse_date(item.get("date_published") or item.get("date_modified")),
-                tags=tuple(str(t) for t in item.get("tags") or [] if str(t).strip()),
-            )
-        )
-    return ParsedFeed(str(doc.get("title") or ""), doc.get("home_page_url"), entries)
+        entry = _json_entry(item, odd)
+        if entry is not None:
+            entries.append(entry)
+    notes += [f"{what} ignored ({count:,}x)" for what, count in odd.items()]
+    return ParsedFeed(field(doc.get("title")), _link(doc.get("home_page_url")), entries, notes)
+
+
+def _json_entry(item: dict[str, Any], odd: dict[str, int]) -> FeedEntry | None:
+    def typed(key: str, want: type | tuple[type, ...]) -> Any:
+        value = item.get(key)
+        if value is None or isinstance(value, want):
+            return value
+        what = f"'{key}' of another type"
+        odd[what] = odd.get(what, 0) + 1
+        return None
+
+    link = _link(typed("url", str)) or _link(typed("external_url", str))
+    entry_id = ident(typed("id", (str, int))) or link
+    if not entry_id:
+        odd["an entry without id or url"] = odd.get("an entry without id or url", 0) + 1
+        return None
+    full = typed("content_html", str) or ""
+    text = typed("content_text", str) or ""
+    summary = typed("summary", str) or ""
+    html = full or (f"<p>{_escape(text)}</p>" if text else summary)
+    authors = typed("authors", list) or []
+    single = typed("author", dict)
+    people = [a for a in [*authors, single] if isinstance(a, dict)]
+    names = _names(a.get("name") for a in people)
+    published = typed("date_published", str) or typed("date_modified", str)
+    return FeedEntry(
+        id=entry_id,
+        link=link,
+        title=field(typed("title", str)) or link or "Untitled",
+        html=html,
+        full=bool(full or text),
+        author=", ".join(names) or None,
+        published=parse_date(published) if published else None,
+        tags=_names(typed("tags", list) or []),
+    )
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _link(value: object) -> str | None:
+    return field(value) or None
+
+
+def _names(values: Iterable[object]) -> tuple[str, ...]:
+    """The strings among `values`, cleaned, each once (tags, authors)."""
+    return tuple(dict.fromkeys(name for v in values if (name := field(v))))
+
+
+def _kind(value: object) -> str:
+    return "missing" if value is None else f"a {type(value).__name__}"
 
 
 def _struct_time(value: Any) -> datetime | None:

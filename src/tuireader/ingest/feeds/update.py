@@ -2,37 +2,55 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tuireader.ingest.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from tuireader.ingest.feeds.subscriptions import Subscription
-from tuireader.ingest.http import FEED_TYPES, FetchError, fetch
+from tuireader.ingest.guard import one_item, reason
+from tuireader.ingest.http import FEED_TYPES, MAX_BYTES, FetchError, fetch
 from tuireader.ingest.report import ALREADY, ImportReport
 from tuireader.ingest.saved_page import SavedPage, SaveOutcome, clean_article_html, save_page
 
 # The entry's own text is "only a summary" below this many characters of text.
 SUMMARY_CHARS = 600
 FetchPage = Callable[[str], SavedPage]
+# write_atomically's temporary files: `.<name>.<8 random characters>.tmp`
+_TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
 
 
 def read_feed(feed: Subscription) -> ParsedFeed | None:
     """The feed's entries, or None when the server says nothing changed (304)."""
     if not feed.source.lower().startswith(("http://", "https://")):
         try:
-            data = Path(feed.source).read_bytes()
+            with open(feed.source, "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
         except OSError as exc:
             raise FeedError(f"cannot read {feed.source}: {exc.strerror or exc}") from exc
-        return parse_feed(data)
+        if len(data) > MAX_BYTES:
+            raise FeedError(f"too large (over {MAX_BYTES // 2**20} MB)")
+        return _parse(data)
     fetched = fetch(
         feed.source, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
     )
     if fetched.not_modified:
         return None
-    parsed = parse_feed(fetched.content)
+    parsed = _parse(fetched.content)
     feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
     return parsed
+
+
+def _parse(data: bytes) -> ParsedFeed:
+    """The feed's boundary: whatever a hostile feed makes the parsers raise is one line."""
+    try:
+        return parse_feed(data)
+    except FeedError:
+        raise
+    except Exception as exc:  # the feed boundary (RecursionError, MemoryError included)
+        raise FeedError(f"not a readable feed ({reason(exc)})") from exc
 
 
 def update_feed(
@@ -50,23 +68,50 @@ def update_feed(
     feed.last_error = None
     if parsed is None:
         return report
+    report.notes += [(feed.name, note) for note in parsed.notes]
     feed.title = feed.title or parsed.title
     seen = set(feed.seen)
     for entry in parsed.entries:
         if entry.id in seen:
             report.skipped.append((entry.id, ALREADY))
             continue
-        try:
-            page = _page(feed, entry, fetch_page)
-            result = save_page(root, feed.folder, page)
-        except (FetchError, OSError) as exc:
-            report.failed.append((entry.link or entry.title, str(exc)))
-            continue  # not marked seen: tried again next time
-        if result.outcome is SaveOutcome.WRITTEN:
-            report.saved.append(str(result.path))
-        feed.seen.append(entry.id)
-        seen.add(entry.id)
+        with one_item(report, entry.link or entry.title):
+            if _save_entry(root, feed, entry, fetch_page, report):
+                feed.seen.append(entry.id)
+                seen.add(entry.id)
     return report
+
+
+def _save_entry(
+    root: Path,
+    feed: Subscription,
+    entry: FeedEntry,
+    fetch_page: FetchPage | None,
+    report: ImportReport,
+) -> bool:
+    """Save one entry; False (not marked seen: tried again next time) when it failed."""
+    try:
+        page = _page(feed, entry, fetch_page)
+        result = save_page(root, feed.folder, page)
+    except (FetchError, OSError) as exc:
+        report.failed.append((entry.link or entry.title, str(exc)))
+        return False
+    if result.outcome is SaveOutcome.WRITTEN:
+        report.saved.append(str(result.path))
+    return True
+
+
+def remove_stale_temps(root: Path, feed: Subscription) -> int:
+    """Remove the temporary files a killed update left in the feed's folder (its files are
+    written only under the feed's lock, so any there now is from a run that died)."""
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in (root / feed.folder).iterdir():
+            if _TEMP.fullmatch(entry.name) and entry.is_file():
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    removed += 1
+    return removed
 
 
 def _page(feed: Subscription, entry: FeedEntry, fetch_page: FetchPage | None) -> SavedPage:
@@ -107,6 +152,4 @@ def _is_summary(entry: FeedEntry) -> bool:
 
 
 def _text(html: str) -> str:
-    import re
-
     return " ".join(re.sub(r"<[^>]*>", " ", clean_article_html(html)).split())

@@ -23,6 +23,7 @@ from tuireader.articles.registry import (
     parse_bytes,
     sniff_extensionless,
 )
+from tuireader.storage.orphans import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,12 @@ def parse_entries(
     from concurrent.futures import ProcessPoolExecutor  # 16 ms of imports: only here
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=get_context("spawn"),
+        initializer=die_with_parent,  # no orphaned workers after a kill -9 of the indexer
+        initargs=(os.getpid(),),
+    ) as pool:
         yield from pool.map(parse, entries, chunksize=64)
 
 

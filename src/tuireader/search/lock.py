@@ -15,19 +15,9 @@ import fcntl
 import os
 from pathlib import Path
 
+from tuireader.storage.orphans import die_with_parent
+
 _HELD: set[int] = set()
-
-
-def _die_with_parent() -> None:
-    """Linux: a writer's forked worker gets SIGKILL when the writer dies."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 _forking_pid = 0
@@ -40,7 +30,7 @@ def _before_fork() -> None:
 
 def _close_in_child() -> None:
     if _HELD:
-        _die_with_parent()
+        die_with_parent()  # Linux: a writer's forked worker gets SIGKILL when it dies
         if os.getppid() != _forking_pid:
             # the writer was killed between fork and prctl: nobody will signal this orphan
             os._exit(1)

@@ -20,6 +20,7 @@ _RFC822_SHORT_YEAR = re.compile(
 )
 _DASHES = re.compile(r"\s*[–—]\s*")
 _MAX_LEN = 80
+_PATH_DATE = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$)")
 
 
 def parse_date(value: object) -> datetime | None:
@@ -64,6 +65,18 @@ def _aware(value: datetime) -> datetime | None:
 def date_from_filename(name: str) -> datetime | None:
     """Dates from a `YYYY-MM-DD-` file-name prefix (Jekyll/Hugo style)."""
     match = re.match(r"(\d{4})-(\d{2})-(\d{2})[-_ ]", name)
+    if not match:
+        return None
+    try:
+        year, month, day = (int(part) for part in match.groups())
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def date_from_path(url: str | None) -> datetime | None:
+    """A `/2014/12/12/` date in a URL or file path (blogs and news sites put one there)."""
+    match = _PATH_DATE.search(url or "")
     if not match:
         return None
     try:

@@ -25,9 +25,10 @@ import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_metadata
 
+from tuireader.articles.html_furniture import caption_texts, drop_furniture
 from tuireader.articles.html_lead import strip_lead_furniture
 from tuireader.articles.html_meta import TrafilaturaMeta, choose_meta
-from tuireader.articles.html_signals import collect_signals, is_small
+from tuireader.articles.html_signals import collect_signals, is_comment_zone, is_small
 from tuireader.articles.html_text import tree_paragraphs
 from tuireader.articles.model import ParsedFields
 from tuireader.articles.textnorm import join_paragraphs, normalise_text, split_paragraphs
@@ -73,7 +74,9 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
     root = load_tree(text)
     if root is None:
         return ParsedFields(title=fallback_title, body="")
+    drop_comments(root)
     signals = collect_signals(root)
+    captions = caption_texts(root)
     huge = sum(1 for _ in root.iter()) > _MAX_EXTRACT_ELEMENTS
     if huge:
         # the extractors make several passes at ~10 µs per element: minutes for such a page
@@ -91,7 +94,7 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         paragraphs = tree_paragraphs(body_el, drop_chrome=True) if body_el is not None else []
     meta = choose_meta(signals, guess)
     paragraphs = split_paragraphs(normalise_text(join_paragraphs(paragraphs)))
-    body = join_paragraphs(strip_lead_furniture(paragraphs, meta.title))
+    body = join_paragraphs(drop_furniture(strip_lead_furniture(paragraphs, meta.title), captions))
     return ParsedFields(
         title=meta.title or fallback_title,
         body=body,
@@ -143,6 +146,29 @@ def drop_page_metadata(root: lxml.html.HtmlElement) -> None:
             inside = 1
     for el in doomed:
         el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+def drop_comments(root: lxml.html.HtmlElement) -> None:
+    """Remove reader-comment sections (`html_signals.is_comment_zone`) before anything reads
+    the page: a commenter's name is not the byline, comments are not the article (whatever
+    trafilatura's recall mode keeps). A section holding the <h1> is left: it is the page."""
+    doomed: list[lxml.html.HtmlElement] = []
+    inside = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if inside:
+            inside += 1 if event == "start" else -1
+            continue
+        if (
+            event == "start"
+            and isinstance(el.tag, str)
+            and is_comment_zone(el)
+            and el.getparent() is not None
+            and el.find(".//h1") is None
+        ):
+            doomed.append(el)
+            inside = 1
+    for el in doomed:
+        el.drop_tree()
 
 
 def flatten_deep(root: lxml.html.HtmlElement, max_depth: int = _FLAT_DEPTH) -> None:

@@ -8,13 +8,14 @@ bylines, relative canonical links) are dropped rather than shown.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from tuireader.articles.dates import parse_date
+from tuireader.articles.dates import date_from_path, parse_date
 from tuireader.articles.html_signals import PageSignals
-from tuireader.text.inert import clean_line
+from tuireader.text.inert import clean_line as _inert_line
 
 _TITLE_KEYS = ("dc.title", "dc:title", "dcterm:title", "og:title", "title", "twitter:title")
 _TITLE_KEYS_LATE = ("parsely-title", "sailthru.title")
@@ -56,7 +57,22 @@ _TOKENS = re.compile(r"\w+")
 _URL_IN_TEXT = re.compile(r"\(?\s*(?:https?://|www\.)\S*\s*\)?", re.I)
 _DIGITS = re.compile(r"\d{4}|\d{1,2}/\d{1,2}/\d{2}")
 _MAX_AUTHOR = 100
+_MAX_AUTHOR_LIST = 1000
 _MAX_TAGS = 50
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});?", re.I)
+
+
+def clean_line(value: str | None) -> str:
+    """One inert line with HTML entities decoded, repeatedly for double-escaped values
+    (`&amp;#39;` -> `'`): publishers escape <meta> content, JSON-LD and og:title once too often."""
+    text = value or ""
+    for _ in range(3):
+        if "&" not in text or not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return _inert_line(text)
 
 
 @dataclass(frozen=True)
@@ -204,11 +220,25 @@ def clean_author(value: str) -> str:
     """A plausible byline, or "" (URLs, e-mail-only, sentences and site chrome rejected)."""
     text = _URL_IN_TEXT.sub(" ", clean_line(value)) if not _URLISH.match(value) else ""
     text = _BY_PREFIX.sub("", " ".join(text.split())).strip(" ,;|-–—")
-    if not text or len(text) > _MAX_AUTHOR or _word_count(text) > 12:
+    if not text:
+        return ""
+    if (len(text) > _MAX_AUTHOR or _word_count(text) > 12) and not _name_list(text):
         return ""
     if _URLISH.search(text) or text.startswith("@") or not any(ch.isalpha() for ch in text):
         return ""
     return text
+
+
+def _name_list(text: str) -> bool:
+    """A long list of names ("Wang, T., Yang, Y., Okafor, D., ..." on a paper's page): every
+    part is one to four words, none a sentence."""
+    if len(text) > _MAX_AUTHOR_LIST:
+        return False
+    parts = [p for p in re.split(r"\s*[,;]\s*|\s+(?:and|&)\s+", text) if p]
+    return len(parts) >= 3 and all(
+        _word_count(p) <= 4 and not p.endswith(("!", "?", ":")) and any(c.isalpha() for c in p)
+        for p in parts
+    )
 
 
 def choose_date(sig: PageSignals, guess: TrafilaturaMeta) -> datetime | None:
@@ -226,7 +256,27 @@ def choose_date(sig: PageSignals, guess: TrafilaturaMeta) -> datetime | None:
             return parsed
     if any(_DIGITS.search(value) for value in declared if value):
         return None
+    for url in (sig.canonical, sig.meta.get("og:url"), sig.jsonld.url):
+        if path_date := date_from_path(url):
+            return path_date
+    if not _dated_kind(sig):
+        return None  # an encyclopaedia or reference page: a date in its text is not its own
     return parse_date(clean_line(guess.date)) if guess.date else None
+
+
+def _dated_kind(sig: PageSignals) -> bool:
+    """Whether the page is of a kind that has a publication date (a post, a story), so a
+    date found in its text may be it; reference pages (a wiki) declare no such kind."""
+    if sig.meta.get("generator", "").lower().startswith("mediawiki"):
+        return False
+    kind = sig.meta.get("og:type", "").lower()
+    return bool(
+        kind in ("article", "blog", "news")
+        or sig.jsonld.headline
+        or sig.bylines
+        or sig.time_datetimes
+        or sig.has_article
+    )
 
 
 def _choose_url(sig: PageSignals, guess: TrafilaturaMeta) -> str | None:
@@ -247,7 +297,12 @@ def _choose_tags(sig: PageSignals, guess: TrafilaturaMeta) -> tuple[str, ...]:
     raw.extend(part for value in guess.tags for part in value.split(","))
     tags: dict[str, str] = {}
     for value in raw:
-        tag = clean_line(value)
-        if tag and len(tag) <= 60 and tag.casefold() not in tags:
+        tag = clean_line(value).strip(" \"'")
+        if (
+            tag
+            and len(tag) <= 60
+            and any(ch.isalnum() for ch in tag)
+            and tag.casefold() not in tags
+        ):
             tags[tag.casefold()] = tag
     return tuple(tags.values())[:_MAX_TAGS]

@@ -63,6 +63,7 @@ class PageSignals:
     headings: list[str]  # texts of <h1> (then <h2>) elements, in order
     bylines: list[str]  # texts of rel=author / itemprop=author / .byline elements
     time_datetimes: list[str]  # datetime= of <time> marked as the publication time
+    has_article: bool = False  # an <article> element or an itemtype=...Article
 
 
 def collect_signals(root: HtmlElement) -> PageSignals:
@@ -84,6 +85,11 @@ def collect_signals(root: HtmlElement) -> PageSignals:
         headings=[t for t in (_text(h) for h in root.iter("h1")) if t],
         bylines=list(_bylines(root)),
         time_datetimes=list(_pub_times(root)),
+        has_article=next(root.iter("article"), None) is not None
+        or any(
+            "article" in (el.get("itemtype") or "").lower()
+            for el in root.iterfind(".//*[@itemtype]")
+        ),
     )
 
 
@@ -100,8 +106,27 @@ def _canonical(root: HtmlElement) -> str:
     return ""
 
 
+# Reader comments: WordPress `comment`, `comment-list`, `comments-area`, `#respond`,
+# `sf_comment_author`, Disqus. A class or id token, not a substring: "has-comments" on an
+# <article> is the article.
+_COMMENT_TOKEN = re.compile(
+    r"^(?:[a-z]{1,4}_)?(?:comments?|commentlist|respond|disqus(?:_thread)?)"
+    r"(?:[-_](?:list|area|section|wrapper|container|thread|block|body|author|meta|content"
+    r"|respond|form|\d+))*$"
+)
+
+
+def is_comment_zone(el: HtmlElement) -> bool:
+    """Whether the element is (part of) a reader-comment section: never the article."""
+    if el.tag in ("html", "body", "article", "main"):
+        return False
+    tokens = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    return any(_COMMENT_TOKEN.match(token) for token in tokens)
+
+
 def _bylines(root: HtmlElement) -> Iterator[str]:
-    """Visible author names: rel=author links, itemprop=author, class/id "byline"/"author"."""
+    """Visible author names: rel=author links, itemprop=author, class/id "byline"/"author"
+    (comment sections are gone by now: `html.drop_comments`)."""
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in {"meta", "link", "script", "style", "body"}:
             continue

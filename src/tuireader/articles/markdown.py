@@ -17,7 +17,7 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
-from tuireader.articles.dates import date_from_filename, parse_date
+from tuireader.articles.dates import date_from_filename, date_from_path, parse_date
 from tuireader.articles.markdown_blocks import blocks_to_body, markdown_blocks
 from tuireader.articles.model import ParsedFields, make_summary
 from tuireader.text.inert import clean_line, clean_text
@@ -72,7 +72,7 @@ def parse_markdown(
         author = ", ".join(clean_line(_name(a)) for a in authors if _name(a))
     else:
         author = clean_line(_name(authors))
-    date = _meta_date(metadata) or date_from_filename(filename)
+    date = _meta_date(metadata) or date_from_filename(filename) or _path_date(metadata)
     tags = _str_list(metadata.get("tags")) + _str_list(metadata.get("categories"))
     tags += _str_list(metadata.get("keywords"))
     url = clean_line(_first_str(metadata, "url", "link", "source", "canonical_url"))
@@ -153,6 +153,15 @@ def _str_list(value: object) -> list[str]:
             str(v).strip() for v in value if isinstance(v, str | int | float) and str(v).strip()
         ]
     return []
+
+
+def _path_date(metadata: dict[str, Any]) -> datetime | None:
+    """A date only in the note's path or URL (`path = "2014/12/12/slug"`, a permalink)."""
+    for key in ("path", "permalink", "url", "slug", "link"):
+        value = metadata.get(key)
+        if isinstance(value, str) and (date := date_from_path("/" + value.lstrip("/"))):
+            return date
+    return None
 
 
 def _meta_date(metadata: dict[str, Any]) -> datetime | None:

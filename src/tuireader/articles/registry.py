@@ -7,8 +7,10 @@ processes and be tested without touching the disk.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePosixPath
 
+from tuireader.articles.dates import date_from_path
 from tuireader.articles.decode import decode_bytes
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article, ParsedFields, build_article
@@ -130,4 +132,6 @@ def parse_bytes(relpath: str, data: bytes) -> Article:
         raise SkipFile(f"could not parse {fmt}: {type(exc).__name__}: {exc}"[:200]) from exc
     if not fields.body.strip():
         raise SkipFile("no article text found")
+    if fields.date is None and (path_date := date_from_path("/" + relpath)):
+        fields = replace(fields, date=path_date)  # blog/2014/12/12/slug.html
     return build_article(relpath, fmt, fields)

@@ -156,9 +156,9 @@ def test_a_broken_feed_does_not_stop_the_others(web: LocalWeb, library: Path) ->
     assert run(library, "feed", "add", "--no-update", web.url("/good.xml")).exit_code == 0
     result = run(library, "feed", "update", "--all")
     assert result.exit_code == 0
-    assert "not a readable feed" in result.output
+    assert "this is a web page, not a feed" in result.output
     assert len(list(library.rglob("*.html"))) == 1
-    assert "error: not a readable feed" in run(library, "feed", "list").output
+    assert "error: this is a web page, not a feed" in run(library, "feed", "list").output
 
 
 def test_a_local_feed_file_and_remove(tmp_path: Path, library: Path) -> None:

@@ -13,16 +13,28 @@ from urllib.parse import urlsplit
 
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.registry import parse_bytes
-from tuireader.ingest.http import FetchError, fetch
+from tuireader.ingest.http import FEED_TYPES, HTML_TYPES, FetchError, fetch
 from tuireader.ingest.saved_page import SavedPage
+from tuireader.ingest.sniff import is_feed, is_html
 
+# A page may be served as a feed type and a feed as a page: the bytes decide (`sniff`).
+PAGE_TYPES = tuple(dict.fromkeys((*HTML_TYPES, *FEED_TYPES)))
 # Fewer words than this is a login wall, a cookie notice or a page of links, not an article.
 MIN_WORDS = 20
 
 
 def fetch_page(url: str) -> SavedPage:
-    """The article at `url`; FetchError (one line) when it cannot be fetched or read."""
-    fetched = fetch(url)
+    """The article at `url`; FetchError (one line) when it cannot be fetched or read. A feed
+    (whatever type it is served as) is not a page: the message says how to subscribe."""
+    fetched = fetch(url, accept=PAGE_TYPES)
+    if is_feed(fetched.content):
+        raise FetchError(f"this is a feed, not a page: subscribe with `tuireader feed add {url}`")
+    if (
+        fetched.content_type not in HTML_TYPES
+        and fetched.content_type
+        and not is_html(fetched.content)
+    ):
+        raise FetchError(f"not a page this can read (content type {fetched.content_type[:80]})")
     return page_from_html(fetched.content, fetched.url, requested=url)
 
 

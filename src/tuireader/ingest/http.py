@@ -35,6 +35,9 @@ FEED_TYPES = (
     "application/rss+xml",
     "application/atom+xml",
     "application/rdf+xml",
+    "application/x-rss+xml",  # Debian/Ubuntu mime.types and Python's http.server for .rss
+    "application/x-atom+xml",
+    "application/x-rdf+xml",
     "application/xml",
     "text/xml",
     "application/feed+json",

@@ -14,6 +14,7 @@ from tuireader.ingest.guard import one_item, reason
 from tuireader.ingest.http import FEED_TYPES, MAX_BYTES, FetchError, fetch
 from tuireader.ingest.report import ALREADY, ImportReport
 from tuireader.ingest.saved_page import SavedPage, SaveOutcome, clean_article_html, save_page
+from tuireader.ingest.sniff import advertised_feeds, is_feed, is_html
 
 # The entry's own text is "only a summary" below this many characters of text.
 SUMMARY_CHARS = 600
@@ -38,9 +39,21 @@ def read_feed(feed: Subscription) -> ParsedFeed | None:
     )
     if fetched.not_modified:
         return None
+    _refuse_a_page(fetched.content, fetched.url)
     parsed = _parse(fetched.content)
     feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
     return parsed
+
+
+def _refuse_a_page(data: bytes, url: str) -> None:
+    """A web page is not a feed, whatever type it was served as: say which feed it
+    advertises, or that `tuireader add` saves the page itself."""
+    if is_feed(data) or not is_html(data):
+        return  # a feed, or not plainly a page: the feed parser decides
+    feeds = advertised_feeds(data, url)
+    if feeds:
+        raise FeedError(f"this is a web page, not a feed; its feed: tuireader feed add {feeds[0]}")
+    raise FeedError(f"this is a web page, not a feed (save it with: tuireader add {url})")
 
 
 def _parse(data: bytes) -> ParsedFeed:

@@ -22,6 +22,7 @@ from tuireader.config import ConfigError
 COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("ingest_cmds", "add_cmd"),
     "bookmark": ("annotation_cmds", "bookmark_group"),
+    "duplicates": ("discover_cmds", "duplicates_cmd"),
     "export": ("annotation_cmds", "export_cmd"),
     "feed": ("feed_cmds", "feed_group"),
     "highlight": ("annotation_cmds", "highlight_group"),
@@ -29,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-articles": ("import_cmds", "import_articles_cmd"),
     "index": ("search_cmds", "index_cmd"),
     "list": ("library_cmds", "list_cmd"),
+    "related": ("discover_cmds", "related_cmd"),
     "saved": ("saved_cmds", "saved_group"),
     "search": ("search_cmds", "search_cmd"),
     "show": ("library_cmds", "show_cmd"),

@@ -83,9 +83,10 @@ class Hit:
     snippet: str
     snippet_matches: list[Span] = field(default_factory=list)
     matches: list[Span] = field(default_factory=list)
+    copies: tuple[str, ...] = ()  # ids of its near-duplicates folded into this result
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "path": self.path,
             "title": self.title,
@@ -96,6 +97,9 @@ class Hit:
             "snippet_matches": [list(m) for m in self.snippet_matches],
             "matches": [list(m) for m in self.matches],
         }
+        if self.copies:
+            data["copies"] = list(self.copies)
+        return data
 
 
 @dataclass(frozen=True)

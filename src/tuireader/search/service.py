@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuireader.articles.errors import ArticleNotFound
 from tuireader.articles.model import Article
@@ -19,6 +20,7 @@ from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_librar
 from tuireader.search import annotation_terms, whoosh_query, word_prefix
 from tuireader.search.annotation_terms import AnnotationSource, AnnotationText, NoteMatch
 from tuireader.search.catalog import Catalog, to_article
+from tuireader.search.dedupe import folding
 from tuireader.search.highlight import MatchPlan, find_matches, snippet
 from tuireader.search.lock import WriterLock
 from tuireader.search.models import (
@@ -33,6 +35,9 @@ from tuireader.search.models import (
 from tuireader.search.refresh import diff, run_refresh, walk_digest
 from tuireader.search.spelling import suggest
 from tuireader.search.whoosh_store import WhooshStore, is_damage
+
+if TYPE_CHECKING:
+    from tuireader.search.dedupe.store import DuplicateStore
 
 SORTS = ("relevance", "date", "title", "author")
 # "Did you mean" only when a query finds (almost) nothing: 0 hits, or 1-2 that may be a stray
@@ -50,6 +55,7 @@ class SearchService:
         self.lock = WriterLock(self.cache_dir / "writer.lock")
         self._damaged = False  # a search met a damaged index: refresh will rebuild it
         self._entries: tuple[tuple[int, int], list[CatalogEntry]] | None = None
+        self._duplicates: DuplicateStore | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -57,8 +63,19 @@ class SearchService:
             self._catalog = Catalog(self.cache_dir / "catalog.sqlite3")
         return self._catalog
 
+    @property
+    def duplicates(self) -> DuplicateStore:
+        """The near-duplicate groups (search.dedupe), kept beside the catalog."""
+        if self._duplicates is None:
+            from tuireader.search.dedupe.store import DuplicateStore
+
+            self._duplicates = DuplicateStore(self.cache_dir / "duplicates.sqlite3")
+        return self._duplicates
+
     def close(self) -> None:
         self.store.close()
+        if self._duplicates is not None:
+            self._duplicates.close()
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
@@ -134,7 +151,7 @@ class SearchService:
             return RefreshSummary(busy=True)
         self._damaged = False
         try:
-            return run_refresh(
+            summary = run_refresh(
                 self.catalog,
                 self.store,
                 self.files(),
@@ -143,8 +160,17 @@ class SearchService:
                 processes=processes,
                 index=index,
             )
+            if index:  # with the index: the catalog-only pass is the reader's fast start
+                self.update_duplicates()
+            return summary
         finally:
             self.lock.release()
+
+    def update_duplicates(self) -> bool:
+        """Bring the near-duplicate groups up to date with the catalog (signatures of new
+        and changed bodies only). The caller holds the writer lock; True if they changed."""
+        fingerprints = {e.id: e.fingerprint for e in self.entries()}
+        return self.duplicates.update(fingerprints, self.catalog.bodies)
 
     def optimize(self) -> bool:
         """Merge the index into one segment (slow; faster phrase and multi-word queries).
@@ -269,8 +295,11 @@ class SearchService:
                     partial=True,
                     unavailable=True,
                 )
-            found, raw = whoosh_query.run(searcher, parsed, limit=limit, sort=sort, filters=filters)
-            total = found.total
+            keys = self.duplicates.group_keys()  # a group is listed once
+            fetch = folding.fetch_limit(limit, len(keys))
+            found, raw = whoosh_query.run(searcher, parsed, limit=fetch, sort=sort, filters=filters)
+            raw, copies = folding.fold(raw, keys, limit)
+            total = found.total - sum(len(c) for c in copies.values())
             plan = whoosh_query.match_plan(parsed)
             notes = self._note_only(searcher, parsed, words, plan, texts, raw, filters)
             total += len(notes)
@@ -293,7 +322,10 @@ class SearchService:
                 partial=True,
                 unavailable=True,
             )
-        hits = self._hits(raw, plan if details else None)
+        hits = [
+            replace(h, copies=copies[h.id]) if h.id in copies else h
+            for h in self._hits(raw, plan if details else None)
+        ]
         room = len(notes) if limit is None else max(0, limit - len(hits))
         hits += self._note_hits(notes, sort, room)
         return SearchResults(
@@ -322,6 +354,54 @@ class SearchService:
                 "nothing to search for: the query has no searchable words"
             )
         return parsed
+
+    def related(self, ref: str, *, limit: int = 10) -> SearchResults:
+        """The articles most like `ref` (id, id prefix or path): its strongest terms as a
+        BM25 query (`search.related`), without the article itself and its copies (same
+        body, or its near-duplicate group). The snippets mark the terms they share; the
+        query is the terms, strongest first. Raises ArticleNotFound for an unknown ref."""
+        from tuireader.search import related
+
+        entry = self.entry(ref)
+        if entry is None:
+            raise ArticleNotFound(f"no article with id or path {ref!r}")
+        try:
+            searcher = self.store.searcher()
+            if searcher is None:
+                return SearchResults(
+                    "", 0, [], error="the search index is not built yet", unavailable=True
+                )
+            body = self.catalog.bodies([entry.id]).get(entry.id, "")
+            catalog = self.catalog
+            terms = related.strongest_terms(entry.title, body, catalog.word_count, catalog.count())
+            words = " ".join(t.text for t in terms)
+            like = related.like_query(terms)
+            if like is None:
+                return SearchResults(words, 0, [])
+            leave_out = self.copies_of(entry)
+            found, raw = related.run(searcher, terms, limit=limit, leave_out=leave_out)
+        except Exception as exc:
+            if not is_damage(exc):
+                raise
+            self.store.close()
+            self._damaged = True
+            return SearchResults(
+                "", 0, [], error=f"the search index needs rebuilding ({exc})", unavailable=True
+            )
+        hits = self._hits(raw, whoosh_query.match_plan(like))
+        return SearchResults(words, found.total, hits, partial=self.catalog.pending_count() > 0)
+
+    def copies_of(self, entry: CatalogEntry) -> frozenset[str]:
+        """The ids of `entry` and of its copies (its near-duplicate group)."""
+        return frozenset([entry.id, *self.duplicates.group_of(entry.id)])
+
+    def duplicate_groups(self) -> list[list[CatalogEntry]]:
+        """Every group of near-duplicates (two or more articles each), as of the last
+        index update; members gone from the catalog since are left out."""
+        groups = self.duplicates.groups()
+        entries = self.catalog.entries_by_id([i for g in groups for i in g])
+        found = [[entries[i] for i in g if i in entries] for g in groups]
+        return [g for g in found if len(g) > 1]
 
     def hit_details(self, query: str, ids: Sequence[str], *, live: bool = False) -> dict[str, Hit]:
         """The snippet and match offsets of some results of `query` (the rows on screen),

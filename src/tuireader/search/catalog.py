@@ -237,6 +237,10 @@ class Catalog:
                 out[path] = Known(*row)
         return out
 
+    def generation(self) -> int:
+        """How many times the articles changed (any process): see `read_generation`."""
+        return _generation(self.db)
+
     def walk_digest(self) -> str | None:
         """The digest of the folder walk the catalog was last brought up to date with, or None
         when unknown (an update started and did not finish, a rebuild, an older catalog)."""
@@ -263,6 +267,7 @@ class Catalog:
     ) -> None:
         """Write one batch of changes in one transaction (vocabulary counts included)."""
         vocab: Counter[str] = Counter()
+        remove_ids = list(remove_ids)
         with self.transaction() as db:
             for article_id in remove_ids:
                 vocab.subtract(self._old_words(db, article_id))
@@ -275,12 +280,16 @@ class Catalog:
                 "INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)",
                 [(_enc(p), s, m, _safe(r)) for p, s, m, r in skipped],
             )
+            changed = bool(remove_ids)
             for item in upserts:
                 vocab.subtract(self._old_words(db, item.article.id))
                 words = item.words if item.words is not None else article_words(item.article)
                 vocab.update(words.split("\n") if words else ())
                 self._upsert(db, item)
+                changed = True
             self._count_words(db, vocab)
+            if changed:
+                _bump_generation(db)
 
     def _old_words(self, db: sqlite3.Connection, article_id: str) -> set[str]:
         row = db.execute(
@@ -466,6 +475,7 @@ class Catalog:
             for table in ("articles", "bodies", "skipped", "tombstones", "vocab"):
                 db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM meta WHERE key='walk'")
+            _bump_generation(db)
 
     def reconcile(self, index_ids: set[str]) -> None:
         """Make the index states agree with what the index really holds (after a crash)."""
@@ -482,6 +492,36 @@ class Catalog:
             db.executemany(
                 "INSERT OR IGNORE INTO tombstones VALUES (?)", [(i,) for i in index_ids - known]
             )
+
+
+def _generation(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _bump_generation(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO meta VALUES ('generation', '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def read_generation(path: Path) -> int | None:
+    """The catalog's generation, read without opening it as `Catalog` does (no schema work):
+    a number every process that stores, changes or removes articles raises in the same
+    transaction. A reader polls it to see articles added by `tuireader add` or `feed update`,
+    which index them themselves, so the folder walk then finds nothing stale. None when there
+    is no catalog (yet) or it cannot be read now."""
+    try:
+        db = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return None
+    try:
+        return _generation(db)
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
 
 
 def to_article(entry: CatalogEntry, body: str) -> Article:

@@ -3,9 +3,11 @@
 An EPUB is a ZIP: `META-INF/container.xml` names the OPF package, whose metadata gives the
 title, creators, date, language and subjects, and whose spine gives the reading order of
 the chapters' XHTML files. Each chapter goes through the HTML text pipeline (the same
-paragraph walk as saved pages) and becomes a `#` heading plus its paragraphs in a Markdown
-`source`, so the reader shows chapter headings and the body is, as for every Markdown
-article, the blocks joined by blank lines (offsets line up).
+block walk as saved pages) and becomes a `#` heading (its first <h1>-<h3>) plus its blocks
+in a Markdown `source`: the headings inside a chapter stay headings (`##` and deeper, in
+their order of rank), so the reader shows them and the body is, as for every Markdown
+article, the blocks joined by blank lines (offsets line up). The headings with their body
+offsets are the book's table of contents (`ParsedFields.headings`; chapters are level 1).
 
 Defensive: members are read through `safezip` (size, total and ratio caps, no path
 traversal); a book whose `META-INF/encryption.xml` encrypts anything but fonts (DRM) is
@@ -26,8 +28,8 @@ from tuireader.articles.dates import parse_date
 from tuireader.articles.decode import decode_bytes
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.html import load_tree
-from tuireader.articles.html_text import tree_paragraphs
-from tuireader.articles.markdown_blocks import blocks_to_body, markdown_blocks
+from tuireader.articles.html_text import tree_blocks
+from tuireader.articles.markdown_blocks import block_headings, blocks_to_body, markdown_blocks
 from tuireader.articles.model import ParsedFields, make_summary
 from tuireader.storage.safezip import SafeZip, ZipRefused
 from tuireader.text.inert import clean_line, clean_text
@@ -40,8 +42,7 @@ _NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
 }
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
-_HEADINGS = ("h1", "h2", "h3")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&=])")
 _FONTS = (".otf", ".ttf", ".woff", ".woff2")
 
 
@@ -110,6 +111,7 @@ def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
         summary=make_summary(description or (first.text if first else "")),
         site=next((p for p in dc("publisher") if p), None),
         source=source,
+        headings=block_headings(blocks),
     )
 
 
@@ -166,7 +168,8 @@ def _join(base: PurePosixPath, href: str) -> str:
 
 
 def _chapter(book: SafeZip, member: str) -> str:
-    """One chapter as Markdown: `# heading` (when it has one) and escaped paragraphs."""
+    """One chapter as Markdown: its title as `# heading` (when it has one), the headings
+    below it as `##`...`######` by rank, and escaped paragraphs."""
     try:
         data = book.read(member)
     except ZipRefused:
@@ -175,14 +178,24 @@ def _chapter(book: SafeZip, member: str) -> str:
     body = root.find("body") if root is not None else None
     if body is None:
         return ""
-    heading = next((el for el in body.iter(*_HEADINGS)), None)
-    title = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
-    paragraphs = tree_paragraphs(body, drop_chrome=True)
-    if title and paragraphs and " ".join(paragraphs[0].split()) == title:
-        paragraphs = paragraphs[1:]
-    lines = [f"# {_escape(title)}"] if title else []
-    lines += [_escape(" ".join(clean_text(p).split())) for p in paragraphs]
-    return "\n\n".join(line for line in lines if line.strip("# "))
+    blocks = [
+        (" ".join(clean_text(text).split()), level)
+        for text, level in tree_blocks(body, drop_chrome=True)
+    ]
+    title_at = next((i for i, (_, level) in enumerate(blocks) if 1 <= level <= 3), None)
+    ranks = sorted({level for i, (_, level) in enumerate(blocks) if level and i != title_at})
+    depth = {level: min(6, 2 + i) for i, level in enumerate(ranks)}  # below the title's `#`
+    lines = []
+    for i, (text, level) in enumerate(blocks):
+        if not text:
+            continue
+        if i == title_at:
+            lines.append(f"# {_escape(text)}")
+        elif level:
+            lines.append(f"{'#' * depth[level]} {_escape(text)}")
+        else:
+            lines.append(_escape(text))
+    return "\n\n".join(lines)
 
 
 def _escape(text: str) -> str:

@@ -29,7 +29,7 @@ from tuireader.articles.html_furniture import caption_texts, drop_furniture
 from tuireader.articles.html_lead import strip_lead_furniture
 from tuireader.articles.html_meta import TrafilaturaMeta, choose_meta
 from tuireader.articles.html_signals import collect_signals, is_comment_zone, is_small
-from tuireader.articles.html_text import tree_paragraphs
+from tuireader.articles.html_text import outline, page_headings, tree_paragraphs
 from tuireader.articles.model import ParsedFields
 from tuireader.articles.textnorm import join_paragraphs, normalise_text, split_paragraphs
 from tuireader.text.inert import clean_text
@@ -77,6 +77,7 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
     drop_comments(root)
     signals = collect_signals(root)
     captions = caption_texts(root)
+    headings = page_headings(root)
     huge = sum(1 for _ in root.iter()) > _MAX_EXTRACT_ELEMENTS
     if huge:
         # the extractors make several passes at ~10 µs per element: minutes for such a page
@@ -104,6 +105,7 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         url=meta.url,
         summary=meta.summary,
         site=meta.site,
+        headings=outline(body, headings),
     )
 
 

@@ -18,7 +18,7 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from tuireader.articles.dates import date_from_filename, date_from_path, parse_date
-from tuireader.articles.markdown_blocks import blocks_to_body, markdown_blocks
+from tuireader.articles.markdown_blocks import block_headings, blocks_to_body, markdown_blocks
 from tuireader.articles.model import ParsedFields, make_summary
 from tuireader.text.inert import clean_line, clean_text
 
@@ -89,6 +89,7 @@ def parse_markdown(
         url=url or None,
         summary=summary,
         source=source,
+        headings=block_headings(blocks),
     )
 
 

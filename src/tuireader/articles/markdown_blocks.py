@@ -4,18 +4,32 @@ The same function gives the Markdown article its plain `body` (blocks joined by 
 and gives the reading pane its structure (headings, lists, quotes, code, emphasis). Because
 both come from one pass, a character offset into the body (a search hit, a highlight) points
 at the same character the reader sees.
+
+`==marked text==` (Obsidian, Typora and its Web Clipper's highlights) is read as a "mark"
+span: the `==` go, the text stays, and `marked_spans` gives the body offsets so an import can
+turn them into highlights. `block_headings` is the outline: each heading with its offset.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+from tuireader.articles.model import Heading
+
+# text_join off: an escaped character (`\\=`) or an entity stays its own token, so `\\=\\=`
+# is never read as a `==` mark delimiter
+_MD = (
+    MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).disable("text_join")
+)
 
 _INLINE_STYLES = {"em": "italic", "strong": "bold", "s": "strike"}
+MARK = "mark"  # the span style of ==marked text==
+# `==` not part of a longer run of `=` (a setext underline, "a === b")
+_MARK_DELIMITER = re.compile(r"(?<!=)==(?!=)")
 
 
 @dataclass
@@ -118,17 +132,57 @@ def markdown_blocks(source: str) -> list[Block]:
     return [b for b in blocks if b.kind != "_end"]
 
 
+def _mark_delimiters(children: list[Token]) -> set[tuple[int, int]]:
+    """The `==` pairs of one inline run, as (child index, offset) of each delimiter: an
+    opening one is followed by a non-space, a closing one follows a non-space (as for
+    `~~`); an opening `==` never closed stays text. Code spans are other tokens: untouched."""
+    paired: set[tuple[int, int]] = set()
+    opened: tuple[int, int] | None = None
+    last = ""  # the character before the delimiter, across tokens
+    for index, child in enumerate(children):
+        if child.type != "text":
+            last = _edge(child, -1) or last  # an opening or closing tag: no character
+            continue
+        text = child.content
+        for m in _MARK_DELIMITER.finditer(text):
+            before = text[m.start() - 1] if m.start() else last
+            after = text[m.end() : m.end() + 1] or _next_char(children, index)
+            if opened is None:
+                if after and not after.isspace():
+                    opened = (index, m.start())
+            elif before and not before.isspace():
+                paired |= {opened, (index, m.start())}
+                opened = None
+        last = text[-1:] or last
+    return paired
+
+
+def _next_char(children: list[Token], index: int) -> str:
+    return next((c for c in (_edge(child, 0) for child in children[index + 1 :]) if c), "")
+
+
+def _edge(token: Token, at: int) -> str:
+    """The token's first (at=0) or last (at=-1) character as read; a line break is a space."""
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    return token.content[at] if token.content else ""
+
+
 def _inline(children: list[Token]) -> tuple[str, list[tuple[int, int, str]], list]:
     parts: list[str] = []
     spans: list[tuple[int, int, str]] = []
     links: list[tuple[int, int, str]] = []
     open_at: dict[str, list[int]] = {}
     link_open: list[tuple[int, str]] = []
+    marks = _mark_delimiters(children) if any("==" in c.content for c in children) else set()
+    mark_start: int | None = None
     pos = 0
-    for child in children:
+    for index, child in enumerate(children):
         t = child.type
-        if t in ("text", "html_inline"):
-            text = child.content if t == "text" else _strip_tags(child.content)
+        if t == "text" and marks:
+            text, mark_start = _unmark(child.content, index, marks, pos, mark_start, spans)
+        elif t in ("text", "text_special", "html_inline"):
+            text = _strip_tags(child.content) if t == "html_inline" else child.content
         elif t == "code_inline":
             text = child.content
             spans.append((pos, pos + len(text), "code"))
@@ -161,6 +215,32 @@ def _inline(children: list[Token]) -> tuple[str, list[tuple[int, int, str]], lis
     return "".join(parts), spans, links
 
 
+def _unmark(
+    text: str,
+    index: int,
+    marks: set[tuple[int, int]],
+    pos: int,
+    mark_start: int | None,
+    spans: list[tuple[int, int, str]],
+) -> tuple[str, int | None]:
+    """One text token with its paired `==` removed; each closed pair adds a MARK span."""
+    out: list[str] = []
+    done = 0
+    for m in _MARK_DELIMITER.finditer(text):
+        if (index, m.start()) not in marks:
+            continue
+        out.append(text[done : m.start()])
+        done = m.end()
+        here = pos + sum(len(piece) for piece in out)
+        if mark_start is None:
+            mark_start = here
+        else:
+            spans.append((mark_start, here, MARK))
+            mark_start = None
+    out.append(text[done:])
+    return "".join(out), mark_start
+
+
 def _strip_tags(html: str) -> str:
     import re
 
@@ -170,6 +250,34 @@ def _strip_tags(html: str) -> str:
 def blocks_to_body(blocks: list[Block]) -> str:
     """The plain reading text: blocks separated by blank lines."""
     return "\n\n".join(b.text for b in blocks)
+
+
+def block_offsets(blocks: list[Block]) -> list[int]:
+    """Where each block starts in `blocks_to_body(blocks)`."""
+    offsets, at = [], 0
+    for block in blocks:
+        offsets.append(at)
+        at += len(block.text) + 2
+    return offsets
+
+
+def block_headings(blocks: list[Block]) -> tuple[Heading, ...]:
+    """The outline: every heading block as (level, title, offset into the body)."""
+    return tuple(
+        Heading(block.level, " ".join(block.text.split()), at)
+        for block, at in zip(blocks, block_offsets(blocks), strict=True)
+        if block.kind == "heading"
+    )
+
+
+def marked_spans(blocks: list[Block]) -> list[tuple[int, int]]:
+    """Body offsets of every ==marked== stretch, in order."""
+    return [
+        (at + start, at + end)
+        for block, at in zip(blocks, block_offsets(blocks), strict=True)
+        for start, end, style in block.spans
+        if style == MARK and end > start
+    ]
 
 
 def paragraph_blocks(body: str) -> list[Block]:

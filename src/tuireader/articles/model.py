@@ -10,12 +10,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 FORMATS = ("text", "markdown", "html", "epub")
 
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+class Heading(NamedTuple):
+    """One entry of an article's outline (its table of contents): a heading's level (1 for
+    a book's chapters and a note's `#`), its text, and where it starts in the body."""
+
+    level: int
+    title: str
+    offset: int
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class ParsedFields:
     summary: str = ""
     site: str | None = None
     source: str | None = None  # Markdown source, kept so the reader can render it
+    headings: tuple[Heading, ...] = ()  # the outline, in body order
 
 
 class ArticleView(Protocol):
@@ -75,6 +85,9 @@ class Article:
     fingerprint: str
     site: str | None = None
     source: str | None = field(default=None, repr=False)
+    # The outline (Markdown, HTML and EPUB; none for plain text); not kept in the catalog,
+    # so an article rebuilt from it has none: parse the file for the outline.
+    headings: tuple[Heading, ...] = field(default=(), repr=False)
 
     def to_dict(self, *, with_body: bool = False) -> dict[str, Any]:
         """A JSON-ready mapping (dates as ISO 8601)."""
@@ -95,6 +108,7 @@ class Article:
         if with_body:
             data["body"] = self.body
             data["source"] = self.source
+            data["headings"] = [h._asdict() for h in self.headings]
         return data
 
 
@@ -155,4 +169,5 @@ def build_article(relpath: str, fmt: str, fields: ParsedFields) -> Article:
         fingerprint=fingerprint(fields.body),
         site=fields.site or None,
         source=fields.source,
+        headings=fields.headings,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -36,9 +37,16 @@ def safe(value: object) -> str:
     return clean_line(str(value)) if value is not None else ""
 
 
+# Spaces other than U+0020 (no-break, thin, ideographic ...) print as one plain space, and
+# invisible marks (soft hyphen, zero-width) go: a title from an export is full of them, and
+# "\xa0" in a failure line tells a person nothing.
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
 def visible(message: str) -> str:
     """A message (it may quote a path or a query) with control characters shown as escapes."""
-    return display_path(message)
+    return display_path(_INVISIBLE.sub("", _ODD_SPACES.sub(" ", message)))
 
 
 def is_terminal() -> bool:

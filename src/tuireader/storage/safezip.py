@@ -89,31 +89,37 @@ class SafeZip:
         """The member's bytes, or ZipRefused (unsafe name, too big, bomb-like, damaged)."""
         why = unsafe_name(name)
         if why:
-            raise ZipRefused(f"{name!r}: refused, {why}")
+            raise ZipRefused(f"{_quoted(name)}: refused, {why}")
         try:
             info = self._zip.getinfo(name)
         except KeyError as exc:
-            raise ZipRefused(f"{name!r}: not in the archive") from exc
+            raise ZipRefused(f"{_quoted(name)}: not in the archive") from exc
         if info.flag_bits & 0x1:
-            raise ZipRefused(f"{name!r}: encrypted")
+            raise ZipRefused(f"{_quoted(name)}: encrypted")
         if info.file_size > self.max_member:
-            raise ZipRefused(f"{name!r}: too large ({info.file_size} bytes uncompressed)")
+            raise ZipRefused(f"{_quoted(name)}: too large ({info.file_size} bytes uncompressed)")
         if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(
             1, info.compress_size
         ):
-            raise ZipRefused(f"{name!r}: refused, compression ratio looks like a zip bomb")
+            raise ZipRefused(f"{_quoted(name)}: refused, compression ratio looks like a zip bomb")
         budget = min(self.max_member, self.max_total - self.read_total)
         if budget <= 0:
-            raise ZipRefused(f"{name!r}: the archive's total size cap is reached")
+            raise ZipRefused(f"{_quoted(name)}: the archive's total size cap is reached")
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(budget + 1)
         except _DAMAGED as exc:
-            raise ZipRefused(f"{name!r}: damaged ({_one_line(exc)})") from exc
+            raise ZipRefused(f"{_quoted(name)}: damaged ({_one_line(exc)})") from exc
         self.read_total += len(data)
         if len(data) > budget:  # the header lied about the size
-            raise ZipRefused(f"{name!r}: larger than its header says, or over the size cap")
+            raise ZipRefused(f"{_quoted(name)}: larger than its header says, or over the size cap")
         return data
+
+
+def _quoted(name: str) -> str:
+    """A member's name for a message: quoted as it reads, never as a Python repr (which
+    wrote a no-break space as a literal "\\xa0"); controls are escaped where it is printed."""
+    return f"'{' '.join(name.split())[:200]}'"
 
 
 def _one_line(exc: BaseException) -> str:

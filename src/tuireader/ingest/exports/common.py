@@ -90,8 +90,9 @@ def copy_into(
     *,
     label: str,
     same: Callable[[str, bytes], str | None] = identity,
-) -> None:
-    """Copy a file that is already a library format to `root/name`, with no duplicate.
+) -> PurePosixPath | None:
+    """Copy a file that is already a library format to `root/name`, with no duplicate; the
+    library path it is at now (None when it failed).
 
     The same bytes there: already in the library. The same article (`same`) with other
     bytes: replaced (it was clipped or published again). Another article of that name keeps
@@ -99,7 +100,7 @@ def copy_into(
     mine = same(str(name), data)
     if mine is None:  # the caller checked it parses; a file that does not is never written
         report.failed.append((label, "no article text"))
-        return
+        return None
     digest = hashlib.sha1(mine.encode()).hexdigest()[:8]
     for relative in (name, name.with_name(f"{name.stem}-{digest}{name.suffix}")):
         target = root / relative
@@ -109,10 +110,10 @@ def copy_into(
             existing = None
         except OSError as exc:
             report.failed.append((label, f"cannot read {relative}: {exc.strerror or exc}"))
-            return
+            return None
         if existing == data:
             report.skipped.append((str(relative), ALREADY))
-            return
+            return relative
         if existing is not None and same(str(relative), existing) != mine:
             continue  # another article has this name: try the hashed one
         try:
@@ -120,7 +121,8 @@ def copy_into(
             write_atomically(target, data)
         except OSError as exc:
             report.failed.append((label, f"could not be written: {exc.strerror or exc}"))
-            return
+            return None
         (report.updated if existing is not None else report.saved).append(str(relative))
-        return
+        return relative
     report.failed.append((label, f"{name.parent}/ already holds other articles of that name"))
+    return None

@@ -6,6 +6,10 @@ They are already a library format, so importing one copies the file into `clippi
 same `source` but new text is replaced (the page was clipped again); another article of the
 same name gets the source's short hash in its name. A folder of clippings (Obsidian's
 `Clippings/`) imports every clipping in it.
+
+Text the clipper marked as highlighted (`==like this==`) becomes a highlight in the
+annotation store, placed on the saved text; the Markdown reader shows the marked text
+without its `==` (the file itself is kept as clipped).
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from pathlib import Path, PurePosixPath
 
 from tuireader.articles.decode import decode_bytes
 from tuireader.articles.errors import SkipFile
+from tuireader.articles.markdown_blocks import markdown_blocks, marked_spans
+from tuireader.articles.model import Article
 from tuireader.articles.registry import parse_bytes
 from tuireader.ingest.exports import HEAD_BYTES, ImportTarget
 from tuireader.ingest.exports.common import copy_into, read_source_file
+from tuireader.ingest.highlights import ImportedHighlight, attach
 from tuireader.ingest.report import ImportReport, Progress
 
 FOLDER = "clippings"
@@ -51,7 +58,7 @@ class ObsidianKind:
             if path.is_dir() and not _head_is_clipping(file):
                 report.skipped.append((file.name, "not a Web Clipper note"))
                 continue
-            _copy(file, target.root, report)
+            _copy(file, target, report)
         if progress:
             progress(len(files), len(files), "")
         return report
@@ -65,18 +72,39 @@ def _head_is_clipping(file: Path) -> bool:
         return False
 
 
-def _copy(file: Path, root: Path, report: ImportReport) -> None:
+def _copy(file: Path, target: ImportTarget, report: ImportReport) -> None:
     data = read_source_file(file, report)
     if data is None:
         return
     name = PurePosixPath(FOLDER) / file.name
+    data = decode_bytes(data).encode("utf-8")  # written as UTF-8, whatever it was
     try:
-        parse_bytes(str(name), data)
+        article = parse_bytes(str(name), data)
     except SkipFile as exc:
         report.failed.append((file.name, str(exc)))
         return
-    # written as UTF-8, whatever the clipping's encoding was
-    copy_into(root, name, decode_bytes(data).encode("utf-8"), report, label=file.name)
+    saved = copy_into(target.root, name, data, report, label=file.name)
+    if saved is not None:
+        attach(target.store, target.root, saved, marked_highlights(article), report)
+
+
+CONTEXT = 60  # characters kept on each side of a marked quote, to place a repeated one
+
+
+def marked_highlights(article: Article) -> list[ImportedHighlight]:
+    """The article's `==marked==` stretches as highlights (with context to place them)."""
+    if not article.source:
+        return []
+    body = article.body
+    return [
+        ImportedHighlight(
+            body[start:end],
+            prefix=body[max(0, start - CONTEXT) : start],
+            suffix=body[end : end + CONTEXT],
+        )
+        for start, end in marked_spans(markdown_blocks(article.source))
+        if body[start:end].strip()
+    ]
 
 
 KIND = ObsidianKind()

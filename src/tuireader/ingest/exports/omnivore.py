@@ -92,7 +92,9 @@ def _items(archive: SafeZip, report: ImportReport) -> list[dict]:
 
 
 def _import_item(archive: SafeZip, item: dict, target: ImportTarget, report: ImportReport) -> None:
-    slug = _text(item.get("slug")) or ident(item.get("id"))
+    raw_slug = item.get("slug")  # as written, for the member's name (a no-break space too)
+    slug = _text(raw_slug) or ident(item.get("id"))
+    member = raw_slug.strip() if isinstance(raw_slug, str) and slug == _text(raw_slug) else slug
     label = _text(item.get("title")) or slug or "an untitled item"
     if str(item.get("state") or "").upper() == "DELETED":
         report.skipped.append((label, "deleted in Omnivore"))
@@ -101,7 +103,7 @@ def _import_item(archive: SafeZip, item: dict, target: ImportTarget, report: Imp
         report.failed.append((label, "no slug: its content file cannot be found"))
         return
     try:
-        content = archive.read(f"content/{slug}.html").decode("utf-8", "replace")
+        content = archive.read(f"content/{member}.html").decode("utf-8", "replace")
     except ZipRefused as exc:
         report.failed.append((label, f"no article text ({exc})"))
         return
@@ -120,7 +122,7 @@ def _import_item(archive: SafeZip, item: dict, target: ImportTarget, report: Imp
     )
     saved_at = parse_date(_text(item.get("savedAt"))) if item.get("savedAt") else None
     highlights: list[ImportedHighlight] = []
-    name = f"highlights/{slug}.md"
+    name = f"highlights/{member}.md"
     if archive.has(name):
         try:
             highlights = parse_highlights(archive.read(name).decode("utf-8", "replace"))

@@ -2,6 +2,10 @@
 published_by, created_at, published_at, is_archived, ...), each with its `annotations`
 (quote, text = the note, ranges = XPath offsets into wallabag's own rendering).
 
+wallabag v1 (the PHP "poche" era) exported a flatter shape that its v2 still imports:
+`is_read`/`is_fav` instead of `is_archived`/`is_starred`, tags as one comma-separated
+string, no annotations, and an untitled entry titled "Untitled" in the user's language.
+
 Entries are saved with `save_page` under `imported/wallabag/<site>/`; annotations become
 highlights placed by their quote on the saved text (the ranges point into wallabag's DOM,
 not ours, so they are not used).
@@ -24,7 +28,18 @@ from tuireader.ingest.report import ImportReport, Progress
 from tuireader.ingest.saved_page import SavedPage
 
 MAX_JSON = 512 * 1024 * 1024
-_SIGNS = (b'"is_archived"', b'"is_starred"', b'"reading_time"', b'"domain_name"')
+_SIGNS = (
+    b'"is_archived"',
+    b'"is_starred"',
+    b'"reading_time"',
+    b'"domain_name"',
+    b'"is_read"',  # v1
+    b'"is_fav"',  # v1
+)
+# v1 titled an entry it could not title "Untitled", translated (wallabag v2 refetches those)
+_UNTITLED = frozenset(
+    {"untitled", "sans titre", "sin título", "sem título", "senza titolo", "ohne titel"}
+)
 
 
 class WallabagKind:
@@ -64,19 +79,21 @@ class WallabagKind:
 
 def _import_entry(entry: dict, target: ImportTarget, report: ImportReport) -> None:
     url = _text(entry.get("url") or entry.get("given_url"))
-    label = _text(entry.get("title")) or url or f"entry {ident(entry.get('id')) or '?'}"
+    title = _text(entry.get("title"))
+    title = "" if title.casefold() in _UNTITLED else title
+    label = title or url or f"entry {ident(entry.get('id')) or '?'}"
     authors = entry.get("published_by")
     author = ", ".join(_text(a) for a in authors if _text(a)) if isinstance(authors, list) else ""
     content = entry.get("content")
     page = SavedPage(
-        title=_text(entry.get("title")) or url or "Untitled",
+        title=title or url or "Untitled",
         body_html=content if isinstance(content, str) else "",
         source_id=url or f"wallabag:{ident(entry.get('id'))}",
         url=url or None,
         author=author or _text(authors) or None,
         published=_date(entry.get("published_at")),
         site=_text(entry.get("domain_name")) or None,
-        tags=tuple(t for t in (_tag(x) for x in _list(entry.get("tags"))) if t),
+        tags=_tags(entry.get("tags")),
     )
     highlights = [
         ImportedHighlight(_text(a.get("quote")), _note(a.get("text")))
@@ -100,6 +117,12 @@ def _date(value: object) -> datetime | None:
 
 def _list(value: object) -> list:
     return value if isinstance(value, list) else []
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    """v2: a list of labels (or of the API's tag objects); v1: "tag one,tag two"."""
+    items = value.split(",") if isinstance(value, str) else _list(value)
+    return tuple(dict.fromkeys(t for t in (_tag(x) for x in items) if t))
 
 
 def _tag(value: object) -> str:

@@ -248,3 +248,52 @@ def test_epub_headings_inside_a_chapter_and_the_table_of_contents(tmp_path: Path
     assert all(article.body[h.offset :].startswith(h.title) for h in article.headings)
     shown_headings = article.to_dict(with_body=True)["headings"]
     assert shown_headings[1] == {"level": 2, "title": "Spinning the yarn", "offset": shown_headings[1]["offset"]}  # fmt: skip
+
+
+NAV = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body>
+<nav epub:type="landmarks"><ol><li><a href="text/chapter2.xhtml">Wrong list</a></li></ol></nav>
+<nav epub:type="toc"><ol><li><a href="text/chapter1.xhtml">The Ropewalk</a></li>
+<li><a href="text/chapter2.xhtml#start">The Sail Loft</a></li></ol></nav></body></html>"""
+NCX = """<?xml version="1.0" encoding="UTF-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>
+<navPoint id="n1"><navLabel><text>The Ropewalk</text></navLabel><content src="text/chapter1.xhtml"/></navPoint>
+<navPoint id="n2"><navLabel><text>The Sail Loft</text></navLabel><content src="text/chapter2.xhtml"/></navPoint>
+</navMap></ncx>"""
+
+
+@pytest.mark.parametrize("kind", ["nav", "ncx"])
+def test_a_chapter_without_a_heading_is_titled_from_the_books_toc(
+    tmp_path: Path, kind: str
+) -> None:
+    opf = package_opf("Dockyard Crafts", "E. Pell", "2023-01-01", (), 2, "en")
+    if kind == "nav":
+        item = (
+            '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+        )
+    else:
+        item = '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+        opf = opf.replace("<spine>", '<spine toc="ncx">')
+    opf = opf.replace("</manifest>", item + "</manifest>")
+    path = tmp_path / "crafts.epub"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+        book.writestr("META-INF/container.xml", CONTAINER)
+        book.writestr("OEBPS/content.opf", opf)
+        book.writestr(
+            "OEBPS/nav.xhtml" if kind == "nav" else "OEBPS/toc.ncx", NAV if kind == "nav" else NCX
+        )
+        book.writestr(
+            "OEBPS/text/chapter1.xhtml",
+            chapter("<h1>The Ropewalk</h1><p>Rope was laid in a long shed.</p>"),
+        )
+        book.writestr(
+            "OEBPS/text/chapter2.xhtml",
+            chapter('<p class="title">The Sail Loft</p><p>Sails were cut on the loft floor.</p>'),
+        )
+    article = parse_bytes("books/crafts.epub", path.read_bytes())
+    assert [(h.level, h.title) for h in article.headings] == [
+        (1, "The Ropewalk"),
+        (1, "The Sail Loft"),
+    ]
+    assert article.body.count("The Sail Loft") == 1  # the styled title became the heading

@@ -12,7 +12,8 @@ offsets are the book's table of contents (`ParsedFields.headings`; chapters are 
 Defensive: members are read through `safezip` (size, total and ratio caps, no path
 traversal); a book whose `META-INF/encryption.xml` encrypts anything but fonts (DRM) is
 skipped with that reason (obfuscated fonts alone are harmless: the text is plain); a broken chapter is left out, a book with no readable chapter is
-skipped; at most `MAX_CHAPTERS` chapters and `MAX_BODY` characters are read.
+skipped; at most `MAX_CHAPTERS` chapters and `MAX_BODY` characters are read. A chapter with
+no heading is titled from the book's own table of contents (`epub_toc`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lxml import etree
 
 from tuireader.articles.dates import parse_date
 from tuireader.articles.decode import decode_bytes
+from tuireader.articles.epub_toc import toc_titles
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.html import load_tree
 from tuireader.articles.html_text import tree_blocks
@@ -78,6 +80,7 @@ def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
         for item in opf.iterfind("opf:manifest/opf:item", _NS)
         if item.get("id") and item.get("href")
     }
+    toc = toc_titles(book, opf, base, _join)
     source_parts: list[str] = []
     size = 0
     for ref in list(opf.iterfind("opf:spine/opf:itemref", _NS))[:MAX_CHAPTERS]:
@@ -85,7 +88,7 @@ def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
         if item is None or "html" not in (item.get("media-type") or ""):
             continue
         member = _join(base, item.get("href") or "")
-        section = _chapter(book, member)
+        section = _chapter(book, member, toc.get(member, ""))
         if not section:
             continue
         size += len(section)
@@ -167,9 +170,10 @@ def _join(base: PurePosixPath, href: str) -> str:
     return "/".join(parts)
 
 
-def _chapter(book: SafeZip, member: str) -> str:
-    """One chapter as Markdown: its title as `# heading` (when it has one), the headings
-    below it as `##`...`######` by rank, and escaped paragraphs."""
+def _chapter(book: SafeZip, member: str, toc_title: str = "") -> str:
+    """One chapter as Markdown: its title as `# heading` (its first <h1>-<h3>, else the
+    title the book's table of contents gives it), the headings below it as `##`...`######`
+    by rank, and escaped paragraphs."""
     try:
         data = book.read(member)
     except ZipRefused:
@@ -183,6 +187,13 @@ def _chapter(book: SafeZip, member: str) -> str:
         for text, level in tree_blocks(body, drop_chrome=True)
     ]
     title_at = next((i for i, (_, level) in enumerate(blocks) if 1 <= level <= 3), None)
+    if title_at is None and toc_title:
+        # the title is only in the table of contents, or in a styled paragraph that says it
+        if blocks and " ".join(blocks[0][0].split()) == toc_title:
+            blocks[0] = (blocks[0][0], 1)
+        else:
+            blocks.insert(0, (toc_title, 1))
+        title_at = 0
     ranks = sorted({level for i, (_, level) in enumerate(blocks) if level and i != title_at})
     depth = {level: min(6, 2 + i) for i, level in enumerate(ranks)}  # below the title's `#`
     lines = []

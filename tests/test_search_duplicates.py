@@ -216,3 +216,17 @@ def test_an_unreadable_store_reads_as_no_groups(tmp_path):
     (tmp_path / "d.sqlite3").mkdir()  # a folder where the file should be: cannot open
     store = DuplicateStore(tmp_path / "d.sqlite3")
     assert store.groups() == [] and store.group_keys() == {} and store.group_of("a") == []
+
+
+def test_many_bodies_are_signed_in_worker_processes_alike(tmp_path, monkeypatch):
+    bodies = {f"id{i}": prose(100 + i) for i in range(6)}
+    bodies["copy"] = bodies["id3"] + " Share this story."
+    fps = {i: i for i in bodies}
+    serial = DuplicateStore(tmp_path / "serial.sqlite3")
+    serial.update(fps, lambda ids: {i: bodies[i] for i in ids})
+    monkeypatch.setattr("tuireader.search.dedupe.store.PARALLEL_FROM", 1)
+    parallel = DuplicateStore(tmp_path / "parallel.sqlite3")
+    parallel.update(fps, lambda ids: {i: bodies[i] for i in ids}, processes=2)
+    assert parallel.groups() == serial.groups() == [["copy", "id3"]]
+    sigs = "SELECT id, sig FROM sigs ORDER BY id"
+    assert parallel.db.execute(sigs).fetchall() == serial.db.execute(sigs).fetchall()

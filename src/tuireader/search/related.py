@@ -26,6 +26,7 @@ TERMS = (
     40  # bench/related_bench.py on BBC (share of the top 10 on topic): 25 0.89, 40 0.91, 60 0.91
 )
 TITLE_WEIGHT = 3  # a title word counts as three of the body's
+MAX_SHARE = 0.5  # terms in more of the library than this tell nothing apart
 MAX_TEXT = 200_000  # characters of a long article (a book) read for its terms
 
 
@@ -36,7 +37,13 @@ class Term:
 
 
 def strongest_terms(
-    title: str, body: str, df: Callable[[str], int], total: int, *, limit: int = TERMS
+    title: str,
+    body: str,
+    df: Callable[[str], int],
+    total: int,
+    *,
+    limit: int = TERMS,
+    max_share: float = MAX_SHARE,
 ) -> list[Term]:
     """The `limit` terms that best tell this article from the rest of the library.
 
@@ -59,7 +66,7 @@ def strongest_terms(
     scored = []
     for term, n in counts.items():
         found = max(df(w) for w in words[term])
-        if found <= 1 or found > total / 2:
+        if found <= 1 or found > total * max_share:
             continue
         scored.append(Term(term, (1 + math.log(n)) * math.log(total / found)))
     scored.sort(key=lambda t: (-t.weight, t.text))

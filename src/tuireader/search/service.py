@@ -32,7 +32,7 @@ from tuireader.search.models import (
     SearchResults,
     Span,
 )
-from tuireader.search.refresh import diff, run_refresh, walk_digest
+from tuireader.search.refresh import default_processes, diff, run_refresh, walk_digest
 from tuireader.search.spelling import suggest
 from tuireader.search.whoosh_store import WhooshStore, is_damage
 
@@ -170,7 +170,9 @@ class SearchService:
         """Bring the near-duplicate groups up to date with the catalog (signatures of new
         and changed bodies only). The caller holds the writer lock; True if they changed."""
         fingerprints = {e.id: e.fingerprint for e in self.entries()}
-        return self.duplicates.update(fingerprints, self.catalog.bodies)
+        return self.duplicates.update(
+            fingerprints, self.catalog.bodies, processes=default_processes()
+        )
 
     def optimize(self) -> bool:
         """Merge the index into one segment (slow; faster phrase and multi-word queries).

@@ -52,10 +52,15 @@ def _hash(word: str) -> int:
 
 def shingles(body: str) -> np.ndarray:
     """The distinct 32-bit hashes of the body's word shingles (empty: too short)."""
-    words = [_hash(fold_word(w)) for w in TOKEN_RE.findall(body[:MAX_CHARS])]
+    text = body[:MAX_CHARS]
+    if text.isascii():  # fold_word of an ASCII token is its lower case
+        words = TOKEN_RE.findall(text.lower())
+    else:
+        words = [fold_word(w) for w in TOKEN_RE.findall(text)]
     if len(words) < MIN_WORDS:
         return np.zeros(0, np.uint64)
-    w = np.array(words, dtype=np.uint64)
+    hashes = {w: _hash(w) for w in set(words)}
+    w = np.fromiter(map(hashes.__getitem__, words), np.uint64, len(words))
     n = len(w) - SHINGLE + 1
     mixed = w[:n] * _MIX[0]
     for i in range(1, SHINGLE):

@@ -53,6 +53,19 @@ def test_a_wallabag_v1_export_is_detected() -> None:
     assert kind is not None and kind.name == "wallabag"
 
 
+def test_a_wallabag_v1_export_with_a_long_first_article_is_detected(tmp_path: Path) -> None:
+    """v1 writes each row by column number first: the named keys come after the content."""
+    entries = json.loads((EXPORTS / "wallabag-v1.json").read_text(encoding="utf-8"))
+    long = "<p>" + "The tide turned and the boats came home. " * 2000 + "</p>"
+    entries[0]["1"] = entries[0]["title"] = 'The "Long" Read'
+    entries[0]["5"] = entries[0]["content"] = long
+    export = tmp_path / "wallabag-export-1-2016-02-01.json"
+    export.write_text(json.dumps(entries, indent=2), encoding="utf-8")
+    assert export.read_bytes().find(b'"is_read"') > 64 * 1024
+    kind = detect_kind(export)
+    assert kind is not None and kind.name == "wallabag"
+
+
 @pytest.mark.parametrize("args", [(), ("--kind", "wallabag")], ids=["detected", "kind"])
 def test_wallabag_v1_tags_as_a_string_are_kept(library: Path, args: tuple[str, ...]) -> None:
     result = run(library, "import-articles", *args, str(EXPORTS / "wallabag-v1.json"))

@@ -13,6 +13,7 @@ not ours, so they are not used).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -36,6 +37,9 @@ _SIGNS = (
     b'"is_read"',  # v1
     b'"is_fav"',  # v1
 )
+_V1_ROW = re.compile(
+    rb'\[\s*\{\s*"0"\s*:\s*"?\d+"?\s*,\s*"1"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"2"\s*:\s*"https?://'
+)
 # v1 titled an entry it could not title "Untitled", translated (wallabag v2 refetches those)
 _UNTITLED = frozenset(
     {"untitled", "sans titre", "sin título", "sem título", "senza titolo", "ohne titel"}
@@ -48,7 +52,11 @@ class WallabagKind:
 
     def detect(self, path: Path, head: bytes) -> bool:
         start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return start[:1] in (b"[", b"{") and b'"url"' in head and any(s in head for s in _SIGNS)
+        if start[:1] in (b"[", b"{") and b'"url"' in head and any(s in head for s in _SIGNS):
+            return True
+        # v1 wrote each row twice, by column number first ("0": id, "1": title, "2": url,
+        # ... "5": content): with a long first article the named keys lie past the head
+        return bool(_V1_ROW.match(start))
 
     def run(self, path: Path, target: ImportTarget, progress: Progress | None) -> ImportReport:
         report = ImportReport()

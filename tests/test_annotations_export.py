@@ -123,8 +123,33 @@ def test_csv_has_readwise_columns_and_no_formulas(scenario) -> None:
     assert evil and all(row[2] == '\'=HYPERLINK("http://evil.test")' for row in evil)
     assert all(row[3] == "" for row in evil)  # javascript: is not a URL to hand on
     assert any(row[0] == "'=SUM(A1:A9)" for row in evil)
-    bookmark_rows = [row for row in rows if row[0] == "" and row[5] == ""]
-    assert len(bookmark_rows) == 2  # the two whole-article bookmarks
+
+
+# Readwise's CSV import (readwise.io/import_bulk): Highlight is required, the others optional.
+READWISE_COLUMNS = ["Highlight", "Title", "Author", "URL", "Note", "Location", "Date"]
+
+
+def test_csv_is_exactly_readwise_import_with_a_highlight_in_every_row(scenario) -> None:
+    store, articles = scenario
+    rows = list(csv.DictReader(io.StringIO(export_annotations(store, articles, "csv"))))
+    header = next(csv.reader(io.StringIO(export_annotations(store, articles, "csv"))))
+    assert header == READWISE_COLUMNS  # complete, in order, nothing else
+    highlights = [h for h in store.highlights() if h.quote.strip()]
+    assert len(rows) == len(highlights) == 6  # one row each; the 4 bookmarks are not rows
+    for row in rows:
+        assert set(row) == set(READWISE_COLUMNS) and None not in row
+        assert row["Highlight"].strip()
+        assert row["Location"].isdigit()
+        assert datetime.strptime(row["Date"], "%Y-%m-%d %H:%M:%S")
+
+
+def test_markdown_has_no_internal_ids_unless_asked(scenario) -> None:
+    store, articles = scenario
+    plain = export_annotations(store, articles, "markdown")
+    assert "ID:" not in plain and "offset" not in plain and "hl-" not in plain
+    assert "- Date: 2024-05-01" in plain
+    with_ids = export_annotations(store, articles, "markdown", ids=True)
+    assert "- ID: `hl-00000004`" in with_ids and "52% (offset 114)" in with_ids
 
 
 def test_netscape_escapes_and_refuses_script_urls(scenario) -> None:

@@ -1,7 +1,9 @@
 """CSV in the columns Readwise imports: Highlight,Title,Author,URL,Note,Location,Date.
 
-RFC 4180 quoting via the csv module (CRLF line ends). Location is the character offset (an
-integer, which Readwise sorts by); Date is when the passage was marked. Tags go into the
+RFC 4180 quoting via the csv module (CRLF line ends). One row per highlight: Readwise refuses
+a row without one, so bookmarks are left out (the Markdown, Obsidian and JSON exports have
+them). Location is the character offset (an integer, which Readwise sorts by); Date is when
+the passage was marked. Tags go into the
 note as Readwise's `.tag` inline tags. Cells that a spreadsheet would run as a formula
 (starting with = + - @, tab or CR) get a leading apostrophe.
 """
@@ -13,7 +15,7 @@ import io
 from collections.abc import Iterable
 
 from tuireader.annotations.export_common import web_url
-from tuireader.annotations.models import ArticleAnnotations, Bookmark, Highlight
+from tuireader.annotations.models import ArticleAnnotations, Highlight
 from tuireader.text.inert import clean_text
 
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
@@ -33,25 +35,22 @@ def render_csv(groups: Iterable[ArticleAnnotations]) -> str:
     writer.writerow(COLUMNS)
     for group in groups:
         ref = group.article
-        items: list[Bookmark | Highlight] = [*group.bookmarks, *group.highlights]
-        items.sort(key=lambda item: (item.position, item.id))
-        for item in items:
-            location = (
-                "" if isinstance(item, Bookmark) and item.offset is None else str(item.position)
-            )
+        for item in sorted(group.highlights, key=lambda item: (item.position, item.id)):
+            if not item.quote.strip():
+                continue
             row = (
-                item.quote or "",
+                item.quote,
                 ref.title,
                 ref.author or "",
                 web_url(ref.url) or "",
                 _note(item),
-                location,
+                str(item.position),
                 item.created.strftime("%Y-%m-%d %H:%M:%S"),
             )
             writer.writerow([neutralise(cell) for cell in row])
     return out.getvalue()
 
 
-def _note(item: Bookmark | Highlight) -> str:
+def _note(item: Highlight) -> str:
     tags = " ".join(f".{t.replace(' ', '-')}" for t in item.tags)
     return " ".join(part for part in (tags, item.note or "") if part)

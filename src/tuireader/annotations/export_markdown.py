@@ -1,7 +1,9 @@
 """Markdown export in the layout Readwise and Omnivore users keep in Obsidian.
 
 One `##` section per article: a metadata list, then `### Bookmarks` and `### Highlights` in
-reading order, each passage a block quote followed by its note, tags, colour and location.
+reading order, each passage a block quote followed by its note, tags, colour, location and
+date (the annotation ids and character offsets only when asked: `ids=True`). For one note per
+article with front matter, see export_obsidian.
 Article text and metadata are untrusted: Markdown-significant characters are escaped so a
 title cannot open a heading, a link, an HTML tag or an Obsidian embed.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from tuireader.annotations.export_common import percent, web_url
 from tuireader.annotations.models import ArticleAnnotations, ArticleRef, Bookmark, Highlight
@@ -49,16 +52,16 @@ def tag_list(tags: Iterable[str]) -> str:
     return " ".join(f"#{n}" for n in dict.fromkeys(names) if n and not n.isdigit())
 
 
-def render_markdown(groups: Iterable[ArticleAnnotations]) -> str:
+def render_markdown(groups: Iterable[ArticleAnnotations], *, ids: bool = False) -> str:
     lines = ["# tuireader annotations", ""]
     for group in groups:
         if not (group.bookmarks or group.highlights):
             continue
-        lines += _article(group)
+        lines += _article(group, ids)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _article(group: ArticleAnnotations) -> list[str]:
+def _article(group: ArticleAnnotations, ids: bool) -> list[str]:
     ref = group.article
     lines = [f"## {escape_inline(ref.title) or escape_inline(ref.path) or 'Untitled'}", ""]
     lines += _metadata(ref)
@@ -66,11 +69,11 @@ def _article(group: ArticleAnnotations) -> list[str]:
     if group.bookmarks:
         lines += ["### Bookmarks", ""]
         for bookmark in group.bookmarks:
-            lines += _bookmark(bookmark, ref)
+            lines += _bookmark(bookmark, ref, ids)
     if group.highlights:
         lines += ["### Highlights", ""]
         for highlight in group.highlights:
-            lines += _highlight(highlight, ref)
+            lines += _highlight(highlight, ref, ids)
     return lines
 
 
@@ -91,33 +94,46 @@ def _metadata(ref: ArticleRef) -> list[str]:
     return lines
 
 
-def _bookmark(bookmark: Bookmark, ref: ArticleRef) -> list[str]:
+def _location(offset: int, ref: ArticleRef, ids: bool) -> str:
+    where = f"{percent(offset, ref.length)}%"
+    return f"{where} (offset {offset})" if ids else where
+
+
+def _bookmark(bookmark: Bookmark, ref: ArticleRef, ids: bool) -> list[str]:
+    ident = bookmark.id if ids else None
     if bookmark.offset is None:
-        details = _details(bookmark.id, bookmark.note, bookmark.tags, None, None, False)
+        details = _details(ident, bookmark.note, bookmark.tags, None, None, False, bookmark.created)
         return ["- Whole article", *details[1:]]
     lines = [f"> {line}" if line else ">" for line in escape_block(bookmark.quote or "")]
-    location = f"{percent(bookmark.offset, ref.length)}% (offset {bookmark.offset})"
-    details = _details(bookmark.id, bookmark.note, bookmark.tags, None, location, bookmark.orphaned)
-    return lines + details
-
-
-def _highlight(highlight: Highlight, ref: ArticleRef) -> list[str]:
-    lines = [f"> {line}" if line else ">" for line in escape_block(highlight.quote)]
-    location = f"{percent(highlight.start, ref.length)}% (offset {highlight.start})"
+    location = _location(bookmark.offset, ref, ids)
     return lines + _details(
-        highlight.id, highlight.note, highlight.tags, highlight.color, location, highlight.orphaned
+        ident, bookmark.note, bookmark.tags, None, location, bookmark.orphaned, bookmark.created
+    )
+
+
+def _highlight(highlight: Highlight, ref: ArticleRef, ids: bool) -> list[str]:
+    lines = [f"> {line}" if line else ">" for line in escape_block(highlight.quote)]
+    return lines + _details(
+        highlight.id if ids else None,
+        highlight.note,
+        highlight.tags,
+        highlight.color,
+        _location(highlight.start, ref, ids),
+        highlight.orphaned,
+        highlight.created,
     )
 
 
 def _details(
-    ident: str,
+    ident: str | None,
     note: str | None,
     tags: tuple[str, ...],
     color: str | None,
     location: str | None,
     orphaned: bool,
+    created: datetime,
 ) -> list[str]:
-    """The list under a passage: the note first, then tags, colour, location and id."""
+    """The list under a passage: the note first, then tags, colour, location, date (id)."""
     lines = [""]
     if note:
         first, *rest = escape_block(note)
@@ -131,6 +147,8 @@ def _details(
         lines.append(f"- Location: {location}")
     if orphaned:
         lines.append("- Orphaned: this text is no longer in the article")
-    lines.append(f"- ID: `{ident}`")
+    lines.append(f"- Date: {created.strftime('%Y-%m-%d')}")
+    if ident:
+        lines.append(f"- ID: `{ident}`")
     lines.append("")
     return lines

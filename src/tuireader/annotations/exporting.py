@@ -25,16 +25,19 @@ def export_annotations(
     *,
     article_id: str | None = None,
     exported_at: datetime | None = None,
+    ids: bool = False,
 ) -> str:
     """The store's annotations as `fmt` (markdown | json | csv | html).
 
     `articles` maps an article id to the current Article (a mapping or a callable returning
     None for a file that is gone); it only refreshes metadata: annotations of missing files
-    are exported from their snapshots. `article_id` limits the export to one article.
+    are exported from their snapshots. `article_id` limits the export to one article;
+    `ids`: Markdown shows the annotation ids and offsets (for `highlight remove ID`).
+    For one Obsidian note per article, see `export_obsidian.write_obsidian`.
     """
     groups = collect(store, articles, article_id)
     if fmt == "markdown":
-        return render_markdown(groups)
+        return render_markdown(groups, ids=ids)
     if fmt == "json":
         return render_json(groups, exported_at or utc_now())
     if fmt == "csv":

@@ -219,14 +219,51 @@ def highlight_remove(app: AppContext, ident: str) -> None:
 
 # ---------------------------------------------------------------------- export / import
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown",
-              show_default=True, help="Output format (html is a Netscape bookmark file).")  # fmt: skip
+@click.argument("out", required=False, metavar="[OUT")
+@click.argument("query", nargs=-1, metavar="[QUERY]]")
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, "obsidian", "epub")),
+              default="markdown", show_default=True,
+              help="Annotations: markdown, json, csv (Readwise), html (a Netscape bookmark "
+                   "file), obsidian (one note per article in the folder OUT). "
+                   "With OUT, a reading packet: epub or html.")  # fmt: skip
 @click.option("-o", "--output", default="-", metavar="FILE|-",
               help="Write to FILE (atomically) instead of standard output.")  # fmt: skip
 @click.option("--article", "article", metavar="ARTICLE", help="Only this article (id or path).")
+@click.option("--ids", is_flag=True, help="Markdown: show annotation ids and offsets.")
+@click.option("--saved", "saved_name", metavar="NAME",
+              help="Packet: the articles of this saved search.")  # fmt: skip
+@click.option("--title", help="Packet: its title (default: the query).")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Packet: at most this many articles.")  # fmt: skip
 @pass_app
-def export_cmd(app: AppContext, fmt: str, output: str, article: str | None) -> None:
-    """Export bookmarks and highlights (markdown, json, csv or html)."""
+def export_cmd(
+    app: AppContext,
+    out: str | None,
+    query: tuple[str, ...],
+    fmt: str,
+    output: str,
+    article: str | None,
+    ids: bool,
+    saved_name: str | None,
+    title: str | None,
+    limit: int,
+) -> None:
+    """Export bookmarks and highlights (markdown, json, csv or html), or with OUT write a
+    reading packet: the articles of QUERY (or --saved NAME; none: every annotated article)
+    with your highlights and notes, as one EPUB book or one self-contained HTML file."""
+    if fmt != "obsidian" and (out is not None or fmt == "epub"):
+        if out is None:
+            raise click.UsageError("a reading packet needs OUT: export --format epub OUT [QUERY]")
+        if fmt not in ("epub", "html"):
+            raise click.UsageError(f"a reading packet is epub or html, not {fmt}")
+        if article is not None or output != "-":
+            raise click.UsageError("a reading packet takes OUT and QUERY, not -o or --article")
+        from tuireader.cli.packet_cmds import export_packet
+
+        export_packet(
+            app, fmt, out, " ".join(query), saved_name=saved_name, title=title, limit=limit
+        )
+        return
     with open_store(app) as store:
         current = reconciled(app, store)
         article_id = None
@@ -237,7 +274,12 @@ def export_cmd(app: AppContext, fmt: str, output: str, article: str | None) -> N
                 if not store.grouped(article):
                     raise CliError(str(exc)) from exc
                 article_id = article
-        text = export_annotations(store, current, fmt, article_id=article_id)
+        if fmt == "obsidian":
+            from tuireader.cli.obsidian_cmd import export_obsidian
+
+            export_obsidian(store, current, article_id, out or output)
+            return
+        text = export_annotations(store, current, fmt, article_id=article_id, ids=ids)
     if output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-articles": ("import_cmds", "import_articles_cmd"),
     "index": ("search_cmds", "index_cmd"),
     "list": ("library_cmds", "list_cmd"),
+    "outline": ("outline_cmd", "outline_cmd"),
     "related": ("discover_cmds", "related_cmd"),
     "saved": ("saved_cmds", "saved_group"),
     "search": ("search_cmds", "search_cmd"),

@@ -77,6 +77,11 @@ def test_wallabag_v1_tags_as_a_string_are_kept(library: Path, args: tuple[str, .
     # v1's "Untitled" is no title: the URL stands in for it
     (butts,) = (library / "imported/wallabag/plots.example").glob("*.html")
     assert shown(library, butts)["title"] == "https://plots.example/water-butts"
+    # is_read "1" is saved as read, "0" as unread
+    with store(library) as s:
+        read = s.reading_state(article["id"])
+        unread = s.reading_state(shown(library, butts)["id"])
+    assert read is not None and read.read and (unread is None or not unread.read)
 
 
 # ------------------------------------------------------------------ Obsidian highlights
@@ -139,7 +144,7 @@ def test_omnivore_failure_lines_have_no_escapes_or_odd_spaces(
 ) -> None:
     items = [
         {"id": "o1", "slug": "tide\u00a0tables", "title": "Tide\u00a0Tables\u2009Explained",
-         "url": "https://tides.example/tables", "state": "Succeeded"},
+         "url": "https://tides.example/tables", "state": "Archived"},
         {"id": "o2", "slug": "lost\u00a0page\u202fhere", "title": "", "url": "https://tides.example/lost",
          "state": "Succeeded"},
     ]  # fmt: skip
@@ -159,6 +164,10 @@ def test_omnivore_failure_lines_have_no_escapes_or_odd_spaces(
     ]
     odd = [ch for ch in result.output if ch in "\u00a0\u2009\u202f\u200b\xad"]
     assert "\\x" not in result.output and not odd
+    (saved,) = (library / "imported/omnivore/tides.example").glob("*.html")
+    with store(library) as s:
+        state = s.reading_state(shown(library, saved)["id"])
+    assert state is not None and state.read  # archived in Omnivore: read here
 
 
 # ------------------------------------------------------------------ outlines

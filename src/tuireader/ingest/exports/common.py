@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from tuireader.annotations.atomic import write_atomically
 from tuireader.articles.errors import SkipFile
+from tuireader.articles.model import article_id
 from tuireader.articles.registry import MAX_BYTES, parse_bytes
 from tuireader.ingest.exports import ImportTarget
 from tuireader.ingest.highlights import ImportedHighlight, attach
@@ -35,9 +36,11 @@ def save_item(
     label: str,
     when: datetime | None = None,
     highlights: Sequence[ImportedHighlight] = (),
+    read: bool = False,
 ) -> None:
     """Save the page under `<folder>/<site>/` (or find it there) and attach its highlights;
-    a failure is one line in the report."""
+    a failure is one line in the report. `read`: the other tool had it read or archived,
+    so a newly saved copy starts read (one already there keeps the state it has here)."""
     if not _TAGS.sub("", clean_article_html(page.body_html)).strip():
         report.failed.append((label, "no article text"))
         return
@@ -54,6 +57,8 @@ def save_item(
     path = str(result.path)
     if result.outcome is SaveOutcome.WRITTEN:
         report.saved.append(path)
+        if read and target.store is not None:
+            target.store.set_read(article_id(path), True)
     elif result.outcome is SaveOutcome.UPDATED:
         report.updated.append(path)
     else:

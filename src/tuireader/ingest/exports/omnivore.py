@@ -128,8 +128,16 @@ def _import_item(archive: SafeZip, item: dict, target: ImportTarget, report: Imp
             highlights = parse_highlights(archive.read(name).decode("utf-8", "replace"))
         except ZipRefused as exc:
             report.failed.append((label, f"highlights not read ({exc})"))
+    archived = str(item.get("state") or "").upper() == "ARCHIVED"
     save_item(
-        "imported/omnivore", page, target, report, label=label, when=saved_at, highlights=highlights
+        "imported/omnivore",
+        page,
+        target,
+        report,
+        label=label,
+        when=saved_at,
+        highlights=highlights,
+        read=archived,
     )
 
 

@@ -5,6 +5,7 @@ published_by, created_at, published_at, is_archived, ...), each with its `annota
 wallabag v1 (the PHP "poche" era) exported a flatter shape that its v2 still imports:
 `is_read`/`is_fav` instead of `is_archived`/`is_starred`, tags as one comma-separated
 string, no annotations, and an untitled entry titled "Untitled" in the user's language.
+An archived (v2) or read (v1) entry is saved as read.
 
 Entries are saved with `save_page` under `imported/wallabag/<site>/`; annotations become
 highlights placed by their quote on the saved text (the ranges point into wallabag's DOM,
@@ -116,11 +117,17 @@ def _import_entry(entry: dict, target: ImportTarget, report: ImportReport) -> No
         label=label,
         when=_date(entry.get("created_at")),
         highlights=highlights,
+        read=_flag(entry.get("is_archived", entry.get("is_read"))),
     )
 
 
 def _date(value: object) -> datetime | None:
     return parse_date(value) if isinstance(value, str) and value.strip() else None
+
+
+def _flag(value: object) -> bool:
+    """v2 writes 0/1 (or true/false), v1 "0"/"1"."""
+    return value in (1, True, "1", "true")
 
 
 def _list(value: object) -> list:

@@ -230,3 +230,60 @@ def test_many_bodies_are_signed_in_worker_processes_alike(tmp_path, monkeypatch)
     assert parallel.groups() == serial.groups() == [["copy", "id3"]]
     sigs = "SELECT id, sig FROM sigs ORDER BY id"
     assert parallel.db.execute(sigs).fetchall() == serial.db.execute(sigs).fetchall()
+
+
+def test_article_key_ignores_what_differs_between_copies_of_one_address():
+    from tuireader.search.dedupe.urls import article_key
+
+    same = {
+        article_key(u)
+        for u in (
+            "https://www.example.org/news/ferry/?utm_source=rss&utm_medium=feed",
+            "http://example.org/news/ferry#comments",
+            "https://EXAMPLE.org:443/news/ferry/index.html",
+        )
+    }
+    assert same == {"example.org/news/ferry"}
+    assert article_key("https://example.org/story?id=7&fbclid=x") == "example.org/story?id=7"
+    assert article_key("https://example.org/story?id=8") != article_key(
+        "https://example.org/story?id=7"
+    )
+    for none in ("https://example.org/", "https://example.org", "javascript:alert(1)", "", None,
+                 "http://[::1", "mailto:a@b.c"):  # fmt: skip
+        assert article_key(none) == ""
+
+
+def test_a_feed_summary_and_the_saved_page_share_their_address(tmp_path):
+    root = tmp_path / "lib"
+    url = "https://news.example.org/2024/ferry-stays"
+    write(root, "feeds/news/ferry.md", f"---\ntitle: Ferry stays\nurl: {url}?utm_source=rss\n---\n"
+          "The council kept the night ferry. Read more on the site.\n")  # fmt: skip
+    write(
+        root,
+        "saved/news.example.org/ferry.md",
+        f"---\ntitle: Ferry stays\nurl: {url}\n---\n{STORY}\n",
+    )
+    write(root, "feeds/news/front.md", "---\ntitle: Front\nurl: https://news.example.org/\n---\n"
+          f"{prose(30)}\n")  # fmt: skip
+    write(root, "saved/front.md", "---\ntitle: Home\nurl: https://news.example.org\n---\n"
+          f"{prose(31)}\n")  # fmt: skip
+    svc = refreshed(root, tmp_path)
+    assert paths(svc) == [["feeds/news/ferry.md", "saved/news.example.org/ferry.md"]]
+
+
+def test_a_store_of_the_old_layout_is_started_again(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "d.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('schema', '1');"
+        "CREATE TABLE sigs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, sig BLOB);"
+        "INSERT INTO sigs VALUES ('old', 'f', NULL);"
+    )
+    db.commit()
+    db.close()
+    store = DuplicateStore(path)
+    bodies = {"a": STORY, "b": STORY}
+    assert store.update({"a": "1", "b": "1"}, lambda ids: {i: bodies[i] for i in ids})
+    assert store.groups() == [["a", "b"]]

@@ -169,9 +169,12 @@ class SearchService:
     def update_duplicates(self) -> bool:
         """Bring the near-duplicate groups up to date with the catalog (signatures of new
         and changed bodies only). The caller holds the writer lock; True if they changed."""
-        fingerprints = {e.id: e.fingerprint for e in self.entries()}
+        entries = self.entries()
         return self.duplicates.update(
-            fingerprints, self.catalog.bodies, processes=default_processes()
+            {e.id: e.fingerprint for e in entries},
+            self.catalog.bodies,
+            urls={e.id: e.url for e in entries},
+            processes=default_processes(),
         )
 
     def optimize(self) -> bool:

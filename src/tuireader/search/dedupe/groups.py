@@ -6,6 +6,7 @@ two times in three, pairs of 0.7 almost always). A candidate pair is kept when t
 signatures agree in at least `THRESHOLD` of their positions. Articles with the same body
 (the catalog's fingerprint) are one group whatever their length. Everything per band is
 array work (a sort and runs of equal keys), so 100,000 signatures group in about a second.
+Articles with the same article address (`urls.article_key`) are one group too.
 """
 
 from __future__ import annotations
@@ -73,16 +74,19 @@ def group(
     sigs: np.ndarray,
     signed: Sequence[int],
     *,
+    urls: Sequence[str] = (),
     threshold: float = THRESHOLD,
 ) -> list[list[str]]:
     """Groups (two or more ids, sorted; groups by their first id) of the articles `ids`:
-    the same fingerprint, or near-duplicate signatures. `sigs[k]` is the signature of
-    `ids[signed[k]]` (short bodies have none)."""
+    the same fingerprint, the same article address (`urls`, from `urls.article_key`), or
+    near-duplicate signatures. `sigs[k]` is the signature of `ids[signed[k]]` (short
+    bodies have none). Empty fingerprints and addresses join nothing."""
     union = _Union(len(ids))
-    first_of: dict[str, int] = {}
-    for i, fp in enumerate(fingerprints):
-        if fp:
-            union.join(first_of.setdefault(fp, i), i)
+    for keys in (fingerprints, urls):
+        first_of: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if key:
+                union.join(first_of.setdefault(key, i), i)
     for a, b in near_pairs(sigs, threshold=threshold):
         union.join(signed[a], signed[b])
     return _collect(ids, (union.find(i) for i in range(len(ids))))

@@ -20,11 +20,13 @@ import numpy as np
 
 from tuireader.search.dedupe import groups as grouping
 from tuireader.search.dedupe.minhash import PERMUTATIONS, signature
+from tuireader.search.dedupe.urls import article_key
 
-SCHEMA = "1"
+SCHEMA = "2"  # 2: the article address (urls.article_key) beside each signature
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS sigs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, sig BLOB);
+CREATE TABLE IF NOT EXISTS sigs (
+    id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, url TEXT NOT NULL, sig BLOB);
 CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, grp TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS groups_grp ON groups(grp);
 """
@@ -83,10 +85,11 @@ class DuplicateStore:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_DDL)
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is not None and row[0] != SCHEMA:  # another version's signatures: start again
-            db.executescript("DELETE FROM sigs; DELETE FROM groups; DELETE FROM meta;")
+            db.executescript("DROP TABLE IF EXISTS sigs; DROP TABLE IF EXISTS groups;")
+        db.executescript(_DDL)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
         return db
 
@@ -97,16 +100,27 @@ class DuplicateStore:
 
     # -- writing (at index time, under the writer lock) ----------------------------------
 
-    def update(self, fingerprints: dict[str, str], bodies: Bodies, *, processes: int = 1) -> bool:
-        """Follow the catalog (`fingerprints`: id -> fingerprint of every article; `bodies`
-        reads some ids' bodies) and group again when anything changed. True if it did.
-        Many new bodies are signed in `processes` worker processes (about 1 ms each)."""
-        known = dict(self.db.execute("SELECT id, fingerprint FROM sigs"))
+    def update(
+        self,
+        fingerprints: dict[str, str],
+        bodies: Bodies,
+        *,
+        urls: dict[str, str | None] | None = None,
+        processes: int = 1,
+    ) -> bool:
+        """Follow the catalog (`fingerprints`: id -> fingerprint of every article, `urls`:
+        id -> its address; `bodies` reads some ids' bodies) and group again when anything
+        changed. True if it did. Many new bodies are signed in `processes` worker
+        processes (about 1 ms each)."""
+        keys = {i: article_key((urls or {}).get(i)) for i in fingerprints}
+        known = {
+            i: (fp, u) for i, fp, u in self.db.execute("SELECT id, fingerprint, url FROM sigs")
+        }
         gone = [i for i in known if i not in fingerprints]
-        todo = [i for i, fp in fingerprints.items() if known.get(i) != fp]
+        todo = [i for i, fp in fingerprints.items() if known.get(i) != (fp, keys[i])]
         if not gone and not todo:
             return False
-        rows: list[tuple[str, str, bytes | None]] = []
+        rows: list[tuple[str, str, str, bytes | None]] = []
         with _signer(processes if len(todo) >= PARALLEL_FROM else 1) as sign:
             for start in range(0, len(todo), BATCH):
                 chunk = todo[start : start + BATCH]
@@ -115,12 +129,12 @@ class DuplicateStore:
                 for i, body, sig in zip(chunk, found, sign(found), strict=True):
                     # an empty body's fingerprint is every empty body's: not a copy of them
                     fp = fingerprints[i] if body.strip() else ""
-                    rows.append((i, fp, sig.tobytes() if sig is not None else None))
+                    rows.append((i, fp, keys[i], sig.tobytes() if sig is not None else None))
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("DELETE FROM sigs WHERE id=?", [(i,) for i in gone])
-            db.executemany("INSERT OR REPLACE INTO sigs VALUES (?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO sigs VALUES (?, ?, ?, ?)", rows)
             self._regroup(db)
         except BaseException:
             db.execute("ROLLBACK")
@@ -131,20 +145,22 @@ class DuplicateStore:
     def _regroup(self, db: sqlite3.Connection) -> None:
         ids: list[str] = []
         fps: list[str] = []
+        urls: list[str] = []
         signed: list[int] = []
         raw: list[bytes] = []
-        for i, fp, sig in db.execute("SELECT id, fingerprint, sig FROM sigs ORDER BY id"):
+        for i, fp, url, sig in db.execute("SELECT id, fingerprint, url, sig FROM sigs ORDER BY id"):
             if sig is not None:
                 signed.append(len(ids))
                 raw.append(sig)
             ids.append(i)
             fps.append(fp)
+            urls.append(url)
         sigs = (
             np.frombuffer(b"".join(raw), dtype=np.uint32).reshape(-1, PERMUTATIONS)
             if raw
             else np.zeros((0, PERMUTATIONS), np.uint32)
         )
-        found = grouping.group(ids, fps, sigs, signed)
+        found = grouping.group(ids, fps, sigs, signed, urls=urls)
         db.execute("DELETE FROM groups")
         db.executemany("INSERT INTO groups VALUES (?, ?)", [(i, g[0]) for g in found for i in g])
 

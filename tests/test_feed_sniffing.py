@@ -20,23 +20,28 @@ WORDS = (
     "The ferry timetable changes on Monday: the first sailing leaves at six, the last at ten, "
     "and the Sunday boats stop for the winter once the clocks go back at the end of October."
 )
+MORE = (
+    "Passengers with season tickets keep them: the new card readers at the pier head take "
+    "the old cards until the spring, and the café stays open for the first and last boats."
+)
+BODY = f"<p>{WORDS}</p><p>{MORE}</p>"  # a whole article, not a teaser
 RSS = f"""<?xml version="1.0" encoding="utf-8"?>
 <!-- made by hand for this test -->
 <rss version="2.0"><channel><title>Pier Bulletin</title><link>https://pier.example/</link>
 <item><title>Winter timetable</title><link>https://pier.example/winter</link><guid>pier-1</guid>
-<pubDate>Mon, 07 Oct 2024 08:00:00 GMT</pubDate><description>{WORDS}</description></item>
+<pubDate>Mon, 07 Oct 2024 08:00:00 GMT</pubDate><description><![CDATA[{BODY}]]></description></item>
 </channel></rss>"""
 ATOM = f"""<?xml version="1.0"?><atom:feed xmlns:atom="http://www.w3.org/2005/Atom">
 <atom:title>Pier Bulletin</atom:title><atom:id>urn:pier</atom:id>
 <atom:updated>2024-10-07T08:00:00Z</atom:updated><atom:entry><atom:title>Winter timetable</atom:title>
 <atom:id>urn:pier:1</atom:id><atom:link href="https://pier.example/winter"/>
-<atom:updated>2024-10-07T08:00:00Z</atom:updated><atom:content type="text">{WORDS}</atom:content>
+<atom:updated>2024-10-07T08:00:00Z</atom:updated><atom:content type="html"><![CDATA[{BODY}]]></atom:content>
 </atom:entry></atom:feed>"""
 RDF = f"""<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://pier.example/"><title>Pier Bulletin</title>
 <link>https://pier.example/</link></channel><item rdf:about="https://pier.example/winter">
 <title>Winter timetable</title><link>https://pier.example/winter</link>
-<dc:date>2024-10-07T08:00:00Z</dc:date><description>{WORDS}</description></item></rdf:RDF>"""
+<dc:date>2024-10-07T08:00:00Z</dc:date><description><![CDATA[{BODY}]]></description></item></rdf:RDF>"""
 PAGE = f"""<!DOCTYPE html><html><head><title>Pier news</title>
 <link rel="alternate" type="application/rss+xml" title="Bulletin" href="/bulletin.rss">
 </head><body><article><h1>Winter timetable</h1><p>{WORDS}</p><p>{WORDS}</p></article></body></html>"""

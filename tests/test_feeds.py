@@ -117,8 +117,8 @@ def test_add_update_conditional_get_and_no_duplicates(web: LocalWeb, library: Pa
     assert added.exit_code == 0, added.output
     saved = sorted(p.relative_to(library).as_posix() for p in library.rglob("*.html"))
     assert saved == [
-        "feeds/127-0-0-1-valley/2024-06-04-footbridge-to-be-repaired.html",
-        "feeds/127-0-0-1-valley/undated-fete-moved.html",
+        "feeds/valley-notes/2024-06-04-footbridge-to-be-repaired.html",
+        "feeds/valley-notes/undated-fete-moved.html",
     ]
     found = run(library, "search", "footbridge", "--json")
     assert found.exit_code == 0 and "footbridge-to-be-repaired" in found.output
@@ -136,7 +136,7 @@ def test_add_update_conditional_get_and_no_duplicates(web: LocalWeb, library: Pa
     assert run(library, "feed", "update").exit_code == 0
     assert len(list(library.rglob("*.html"))) == 3
     listed = run(library, "feed", "list")
-    assert "127-0-0-1-valley" in listed.output and "3 entries" in listed.output
+    assert "valley-notes\tValley Notes" in listed.output and "3 articles, 3 unread" in listed.output
 
 
 def test_full_page_option_fetches_summaries(web: LocalWeb, library: Path) -> None:
@@ -166,10 +166,10 @@ def test_a_local_feed_file_and_remove(tmp_path: Path, library: Path) -> None:
     path.write_text(JSONFEED, encoding="utf-8")
     assert run(library, "feed", "add", str(path)).exit_code == 0
     assert len(list(library.rglob("*.html"))) == 1
-    removed = run(library, "feed", "remove", "harbour")
+    removed = run(library, "feed", "remove", "harbour-log")  # named after its title
     assert removed.exit_code == 0 and len(list(library.rglob("*.html"))) == 1
     assert "No feeds" in run(library, "feed", "list").output
-    assert run(library, "feed", "remove", "harbour").exit_code == 1
+    assert run(library, "feed", "remove", "harbour-log").exit_code == 1
 
 
 def test_opml_round_trip(tmp_path: Path, library: Path) -> None:

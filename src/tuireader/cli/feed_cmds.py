@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,10 @@ from tuireader.cli.import_cmds import index_new_articles
 from tuireader.cli.output import visible
 from tuireader.ingest.feeds.subscriptions import Subscription, Subscriptions
 from tuireader.ingest.report import ImportReport
+
+if TYPE_CHECKING:
+    from tuireader.ingest.feeds.parse import ParsedFeed
+    from tuireader.library.mark_filters import FeedCount
 
 
 def _subscriptions(app: AppContext) -> Subscriptions:
@@ -32,18 +37,36 @@ def feed_group() -> None:
 @feed_group.command("add")
 @click.argument("source", metavar="URL|FILE")
 @click.option("--full-page", is_flag=True, help="Fetch the linked page when an entry is a summary.")
+@click.option("--summaries", is_flag=True, help="Keep summary-only entries as they are.")
 @click.option("--no-update", is_flag=True, help="Subscribe only; fetch nothing now.")
 @pass_app
-def feed_add(app: AppContext, source: str, full_page: bool, no_update: bool) -> None:
-    """Subscribe to a feed (and fetch its entries now)."""
+def feed_add(
+    app: AppContext, source: str, full_page: bool, summaries: bool, no_update: bool
+) -> None:
+    """Subscribe to a feed (and fetch its entries now). It is named after its title; when
+    its entries are only summaries, each linked page is fetched unless --summaries."""
+    if full_page and summaries:
+        raise click.UsageError("--full-page and --summaries exclude each other")
     if not source.lower().startswith(("http://", "https://")):
         path = Path(source).expanduser()
         if not path.is_file():
             raise CliError(f"neither a web address nor a file: {source}")
         source = str(path.resolve())
     subs = _subscriptions(app)
-    feed = subs.add(source, full_page=full_page)
+    new = subs.find(source) is None
+    probe = _probe(source) if new and not no_update else None
+    feed = subs.add(source, probe.title if probe else "", full_page=full_page)
     feed.full_page = feed.full_page or full_page
+    if probe is not None and not (full_page or summaries):
+        from tuireader.ingest.feeds.update import summaries_only
+
+        if summaries_only(probe.entries):
+            feed.full_page = True
+            click.echo(
+                "note: this feed's entries are summaries: each linked page is fetched "
+                "(feed add --summaries keeps the summaries)",
+                err=True,
+            )
     subs.save()  # subscribed before anything is fetched: a feed that fails stays subscribed
     name = feed.name
     report = ImportReport() if no_update else _update(app, subs, [name])
@@ -55,12 +78,17 @@ def feed_add(app: AppContext, source: str, full_page: bool, no_update: bool) -> 
 @feed_group.command("list")
 @pass_app
 def feed_list(app: AppContext) -> None:
-    """The subscriptions: name, entries saved, last problem."""
+    """The subscriptions: name, title, source, articles and unread ones, last problem."""
     subs = _subscriptions(app)
     if not subs.feeds:
         click.echo("No feeds. Add one with: tuireader feed add URL")
+        return
+    counts = _counts(app)
     for feed in subs.feeds:
-        state = f"error: {feed.last_error}" if feed.last_error else f"{len(feed.seen)} entries"
+        articles, unread = counts.get(feed.name, (0, 0))
+        state = f"{articles} articles, {unread} unread"
+        if feed.last_error:
+            state += f"; error: {feed.last_error}"
         mode = " (full pages)" if feed.full_page else ""
         click.echo(
             f"{feed.name}\t{visible(feed.title or '-')}\t{visible(feed.source)}{mode}\t"
@@ -136,6 +164,38 @@ def feed_export_opml(app: AppContext, output: str) -> None:
     else:
         write_atomically(Path(output).expanduser(), text)
         click.echo(f"wrote {output}", err=True)
+
+
+def _probe(source: str) -> ParsedFeed | None:
+    """The feed as it is now, for its title and the kind of its entries (None when it cannot
+    be read: the update that follows says why in its own line)."""
+    from tuireader.ingest.feeds.parse import FeedError
+    from tuireader.ingest.feeds.update import read_feed
+    from tuireader.ingest.http import FetchError
+
+    try:
+        return read_feed(Subscription("new", source))
+    except (FetchError, FeedError, OSError):
+        return None
+
+
+def _counts(app: AppContext) -> dict[str, FeedCount]:
+    """Each feed's articles in the catalog and how many are unread (no annotation store
+    yet: all of them). The catalog as it is: `feed update` and the reader keep it current,
+    and walking a big library here would make a listing slow."""
+    from tuireader.library.mark_filters import feed_counts
+
+    entries = app.library.service.entries()
+    marks: dict = {}
+    if app.paths.annotations_db.exists():
+        from tuireader.annotations import AnnotationStore
+
+        store = AnnotationStore(app.paths.annotations_db, app.library_root, allow_read_only=True)
+        try:
+            marks = dict(store.marks())
+        finally:
+            store.close()
+    return feed_counts(entries, marks)
 
 
 def _update(app: AppContext, subs: Subscriptions, names: list[str]) -> ImportReport:

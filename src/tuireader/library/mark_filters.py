@@ -5,8 +5,7 @@ the reader's filters and a saved search run from the command line."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Protocol
-
+from typing import NamedTuple, Protocol
 
 FEEDS_FOLDER = "feeds"  # a feed's articles are saved in feeds/<name>/ of the library
 
@@ -46,3 +45,24 @@ def mark_filter_ids(
     if unread:
         ids -= {i for i, m in marks.items() if m.read}
     return frozenset(ids)
+
+
+def feed_counts(entries: Iterable[Located], marks: Mapping[str, Marks]) -> dict[str, FeedCount]:
+    """Each feed's articles and how many are unread, by the folder they are saved in
+    (feeds/<name>/...): for `feed list` and the reader's feed filter."""
+    counts: dict[str, FeedCount] = {}
+    prefix = f"{FEEDS_FOLDER}/"
+    for entry in entries:
+        path = entry.path
+        if not path.startswith(prefix) or path.count("/") < 2:
+            continue
+        name = path.split("/", 2)[1]
+        total, unread = counts.get(name, FeedCount())
+        mark = marks.get(entry.id)
+        counts[name] = FeedCount(total + 1, unread + (0 if mark and mark.read else 1))
+    return counts
+
+
+class FeedCount(NamedTuple):
+    articles: int = 0
+    unread: int = 0

@@ -8,6 +8,7 @@ with the entry's own HTML (full content when the feed has it, else the summary).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -83,7 +84,7 @@ def _xml_feed(data: bytes) -> ParsedFeed:
                 title=field(item.get("title")) or link or "Untitled",
                 html=html,
                 full=bool(full_html),
-                author=field(item.get("author")) or None,
+                author=_person(item),
                 published=_struct_time(item.get("published_parsed") or item.get("updated_parsed")),
                 tags=_names(t.get("term") for t in item.get("tags", [])),
             )
@@ -152,6 +153,24 @@ def _json_entry(item: dict[str, Any], odd: dict[str, int]) -> FeedEntry | None:
         published=parse_date(published) if published else None,
         tags=_names(typed("tags", list) or []),
     )
+
+
+_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")  # RSS: "jo@example.org (Jo Marsh)"
+_NAME_EMAIL = re.compile(r"^\s*(.+?)\s*<\S+@\S+>\s*$")  # "Jo Marsh <jo@example.org>"
+_EMAIL = re.compile(r"^\S+@\S+$")
+
+
+def _person(item: Any) -> str | None:
+    """The entry's author as a name: feedparser's parsed name, else the name in an RSS
+    "email (Name)" or "Name <email>" form; a bare e-mail address is no byline."""
+    detail = item.get("author_detail")
+    name = field(detail.get("name")) if isinstance(detail, dict) else ""
+    raw = name or field(item.get("author"))
+    for form in (_EMAIL_NAME, _NAME_EMAIL):
+        match = form.match(raw)
+        if match:
+            raw = match.group(1).strip()
+    return None if not raw or _EMAIL.match(raw) else raw
 
 
 def _str(value: object) -> str:

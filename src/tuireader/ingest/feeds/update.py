@@ -133,7 +133,7 @@ def _page(feed: Subscription, entry: FeedEntry, fetch_page: FetchPage | None) ->
         body_html=entry.html,
         source_id=entry.id,
         url=entry.link,
-        author=entry.author,
+        author=_byline(entry.author, feed.title),
         published=entry.published,
         site=feed.title or None,
         tags=entry.tags,
@@ -158,6 +158,42 @@ def _page(feed: Subscription, entry: FeedEntry, fetch_page: FetchPage | None) ->
     if not _text(entry.html):
         raise FetchError("the entry has no text (try --full-page)")
     return own
+
+
+def _byline(author: str | None, feed_title: str) -> str | None:
+    """The entry's author, unless it is only the feed's own name (Atom feeds name the
+    blog as every entry's author): that is the site, shown as such."""
+    if author and feed_title and author.casefold() == feed_title.casefold():
+        return None
+    return author
+
+
+# A feed entry reads as a teaser: this short, or one paragraph ending in "…", "[…]" or
+# "Read more" (WordPress excerpts run to about 55 words).
+TEASER_CHARS = 200
+_TEASER_END = re.compile(
+    r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|more\W*)$", re.IGNORECASE
+)
+
+
+def summaries_only(entries: list[FeedEntry]) -> bool:
+    """Whether a feed gives only teasers of its articles: most of its linked entries are
+    short, or one paragraph that trails off. `feed add` then fetches each entry's page
+    (unless --summaries)."""
+    linked = [e for e in entries if e.link]
+    if not linked:
+        return False
+    return sum(1 for e in linked if _teaser(e)) * 2 > len(linked)
+
+
+def _teaser(entry: FeedEntry) -> bool:
+    """Content the feed calls full (content:encoded, Atom content, JSON content_html) is
+    believed unless it trails off; a summary or description is a teaser when short too."""
+    text = _text(entry.html)
+    if len(text) < TEASER_CHARS and not entry.full:
+        return True
+    one_paragraph = len(re.findall(r"<p[\s>]", entry.html, re.IGNORECASE)) <= 1
+    return one_paragraph and bool(_TEASER_END.search(text.rstrip(" )»")))
 
 
 def _is_summary(entry: FeedEntry) -> bool:

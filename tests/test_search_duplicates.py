@@ -165,7 +165,9 @@ def test_only_changed_bodies_are_signed_again(library, tmp_path, monkeypatch):
 
 def test_search_lists_a_group_once_with_its_copies(library, tmp_path):
     svc = refreshed(library, tmp_path)
-    results = svc.search("harbour ferry")
+    every = svc.search("harbour ferry")  # without folding: each copy is a result
+    assert sum("ferry" in h.path for h in every.hits) == 3
+    results = svc.search("harbour ferry", fold_copies=True)
     ferry = [h for h in results.hits if "ferry" in h.path]
     assert len(ferry) == 1
     assert len(ferry[0].copies) == 2
@@ -287,3 +289,20 @@ def test_a_store_of_the_old_layout_is_started_again(tmp_path):
     bodies = {"a": STORY, "b": STORY}
     assert store.update({"a": "1", "b": "1"}, lambda ids: {i: bodies[i] for i in ids})
     assert store.groups() == [["a", "b"]]
+
+
+def test_cli_search_and_related_list_copies_once(library):
+    out = run_cli("--library", str(library), "search", "harbour", "ferry", "--json")
+    hits = json.loads(out.stdout)["hits"]
+    ferry = [h for h in hits if "ferry" in h["path"]]
+    assert len(ferry) == 1 and len(ferry[0]["copies"]) == 2
+    airship = " ".join(["The zeppelin left its hangar at dawn, the airship crew said."] * 6)
+    write(library, "air/one.txt", f"Airship\n\n{airship}\n")
+    write(library, "air/two.txt", f"Airship again\n\n{airship} Share this story.\n")
+    write(library, "air/later.txt", "Airship later\n\nThe zeppelin hangar stands empty now.\n")
+    out = run_cli("--library", str(library), "related", "air/later.txt", "--json")
+    hits = json.loads(out.stdout)["hits"]
+    air = [h for h in hits if h["path"].startswith("air/")]
+    assert len(air) == 1 and len(air[0]["copies"]) == 1  # another story's copies: once
+    out = run_cli("--library", str(library), "related", "air/one.txt", "--json")
+    assert not any(h["path"] == "air/two.txt" for h in json.loads(out.stdout)["hits"])

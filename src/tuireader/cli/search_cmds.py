@@ -238,6 +238,7 @@ def run_search(
             sort=sort,
             filters=filters if filters.active else None,
             annotations=notes,
+            fold_copies=True,  # a group of copies is one result
         )
 
     results = once()

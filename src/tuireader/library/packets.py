@@ -60,7 +60,13 @@ def packet_ids(
         ]
         return ids[:limit]
     results = svc.search(
-        query, limit=limit, sort=sort, filters=filters, annotations=annotations, suggest=False
+        query,
+        limit=limit,
+        sort=sort,
+        filters=filters,
+        annotations=annotations,
+        suggest=False,
+        fold_copies=True,
     )
     if results.error:
         raise PacketError(results.error)

@@ -251,6 +251,7 @@ class SearchService:
         live: bool = False,
         suggest: bool = True,
         details: bool = True,
+        fold_copies: bool = False,
     ) -> SearchResults:
         """Ranked hits of a query (see `QUERY_HELP`). With `annotations`, has: and note:
         narrow it to annotated articles, and plain words also find articles whose notes,
@@ -259,7 +260,9 @@ class SearchService:
         `live`: the query is being typed, so its last word also matches as a prefix of the
         library's words. `suggest=False` skips did-you-mean (it belongs to a query the user
         has finished). `details=False` leaves out snippets and match offsets (a list of
-        300 results shows a dozen: `hit_details` computes those on screen)."""
+        300 results shows a dozen: `hit_details` computes those on screen). `fold_copies`
+        lists a group of near-duplicates once, at its best-ranked member, whose `copies`
+        name the others (the CLI and the reader fold; the total counts what is listed)."""
         if sort not in SORTS:
             return SearchResults(
                 query, 0, [], error=f"unknown sort {sort!r}: use {', '.join(SORTS)}"
@@ -300,7 +303,7 @@ class SearchService:
                     partial=True,
                     unavailable=True,
                 )
-            keys = self.duplicates.group_keys()  # a group is listed once
+            keys = self.duplicates.group_keys() if fold_copies else {}
             fetch = folding.fetch_limit(limit, len(keys))
             found, raw = whoosh_query.run(searcher, parsed, limit=fetch, sort=sort, filters=filters)
             raw, copies = folding.fold(raw, keys, limit)
@@ -384,7 +387,10 @@ class SearchService:
             if like is None:
                 return SearchResults(words, 0, [])
             leave_out = self.copies_of(entry)
-            found, raw = related.run(searcher, terms, limit=limit, leave_out=leave_out)
+            keys = self.duplicates.group_keys()  # other stories' copies: listed once
+            fetch = folding.fetch_limit(limit, len(keys)) or limit
+            found, raw = related.run(searcher, terms, limit=fetch, leave_out=leave_out)
+            raw, copies = folding.fold(raw, keys, limit)
         except Exception as exc:
             if not is_damage(exc):
                 raise
@@ -393,8 +399,12 @@ class SearchService:
             return SearchResults(
                 "", 0, [], error=f"the search index needs rebuilding ({exc})", unavailable=True
             )
-        hits = self._hits(raw, whoosh_query.match_plan(like))
-        return SearchResults(words, found.total, hits, partial=self.catalog.pending_count() > 0)
+        hits = [
+            replace(h, copies=copies[h.id]) if h.id in copies else h
+            for h in self._hits(raw, whoosh_query.match_plan(like))
+        ]
+        total = found.total - sum(len(c) for c in copies.values())
+        return SearchResults(words, total, hits, partial=self.catalog.pending_count() > 0)
 
     def copies_of(self, entry: CatalogEntry) -> frozenset[str]:
         """The ids of `entry` and of its copies (its near-duplicate group)."""

@@ -29,6 +29,7 @@ query: wins / ties / losses of average precision against FTS5 (tie: within 0.001
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import re
@@ -155,7 +156,7 @@ def tuireader_index(col: Collection, work: Path) -> tuple[SearchService, dict[st
     files are already written and indexed). Returns the service and article id -> doc id."""
     lib = work / col.name / "library"
     marker = work / col.name / "built"
-    digest = str(hash(tuple(sorted(col.docs.items()))) & 0xFFFFFFFF)
+    digest = hashlib.sha1(json.dumps(sorted(col.docs.items())).encode()).hexdigest()
     if not (marker.exists() and marker.read_text() == digest):
         lib.mkdir(parents=True, exist_ok=True)
         for doc_id, (title, body) in col.docs.items():
@@ -175,7 +176,10 @@ def tuireader_ranker(svc: SearchService, ids: dict[str, str]) -> Ranker:
     def rank(query_words: list[str]) -> list[str]:
         found = svc.search(" ".join(query_words), limit=TOP, suggest=False, details=False)
         assert found.error is None, found.error
-        return [ids[h.id] for h in found.hits]
+        # a near-duplicate group is listed once: its copies count at its rank (the other
+        # engines list them one by one)
+        ranked = [i for h in found.hits for i in (h.id, *getattr(h, "copies", ()))]
+        return [ids[i] for i in ranked][:TOP]
 
     return rank
 

@@ -1,7 +1,9 @@
 """Reader start-up benchmark: time to the first screen and to the first open article.
 
     python bench/tui_startup_bench.py 1000 10000 100000 [--work /tmp/tuireader-bench]
-        [--scratch /tmp/tuireader-tui-bench] [--repeat 5] [--size 120x40]
+        [--scratch /tmp/tuireader-tui-bench] [--repeat 5] [--size 120x40] [--bundled]
+
+--bundled measures the bundled library/ (what a newcomer opens first) before the sizes.
 
 For each N the collection comes from gen_corpus.py (reused when already generated in
 --work/cN, as search_bench.py leaves it). The index should already be built: the script copies
@@ -202,6 +204,19 @@ def prepare(n: int, work: Path, scratch: Path) -> Paths:
     return Paths(library, cache_home)
 
 
+def prepare_bundled(scratch: Path) -> tuple[int, Paths]:
+    """The bundled library/ with a private, freshly built cache; its article count."""
+    library = BENCH.parent / "library"
+    cache_home = scratch / "cache-bundled"
+    shutil.rmtree(cache_home, ignore_errors=True)
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    env["XDG_DATA_HOME"] = env["XDG_CONFIG_HOME"] = str(scratch / "unused")
+    cmd = [sys.executable, "-m", "tuireader", "--library", str(library)]
+    subprocess.run([*cmd, "index", "--progress", "none"], env=env, check=True)
+    listed = subprocess.run([*cmd, "list", "--json"], env=env, check=True, capture_output=True)
+    return len(json.loads(listed.stdout)), Paths(library, cache_home)
+
+
 def run_child(kind: str, paths: Paths | None, size: str, n: int = 0) -> dict:
     with tempfile.TemporaryDirectory(prefix="tui-bench-") as home:
         env = dict(os.environ, XDG_DATA_HOME=f"{home}/data", XDG_CONFIG_HOME=f"{home}/config")
@@ -229,6 +244,7 @@ def main() -> None:
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/tuireader-tui-bench"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--size", default="120x40", help="terminal columns x rows")
+    parser.add_argument("--bundled", action="store_true", help="measure library/ first")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "LIBRARY"), help=argparse.SUPPRESS)
     parser.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=0, help=argparse.SUPPRESS)
@@ -240,12 +256,17 @@ def main() -> None:
 
     args.scratch.mkdir(parents=True, exist_ok=True)
     prepared = [prepare(n, args.work, args.scratch) for n in args.sizes]
+    sizes = list(args.sizes)
+    if args.bundled:
+        count, bundled = prepare_bundled(args.scratch)
+        sizes.insert(0, count)
+        prepared.insert(0, bundled)
     print(f"\nheadless {args.size}, medians of {args.repeat} fresh processes, ms from spawn;")
     print("each reader run follows a floor run, so both see the same load on a shared machine")
     print("| articles | floor | imports | first frame | first screen | x floor | whole list "
           "| settled | open (at once) | open (idle) |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for n, paths in zip(args.sizes, prepared, strict=True):
+    for n, paths in zip(sizes, prepared, strict=True):
         floors, runs = [], []
         for _ in range(args.repeat):
             floors.append(run_child("floor", None, args.size))

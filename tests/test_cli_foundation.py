@@ -80,7 +80,7 @@ def test_list_table_fits_80_columns_with_the_title_in_full(lib: Path) -> None:
         "\n---\nBody.\n",
         encoding="utf-8",
     )
-    result = run("--library", str(lib), "list", env={**os.environ, "COLUMNS": "80"})
+    result = run("--library", str(lib), "list", "--pretty", env={**os.environ, "COLUMNS": "80"})
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["id", "date", "title", "author", "format", "words"]
     assert all(len(line) <= 80 for line in lines)
@@ -89,6 +89,22 @@ def test_list_table_fits_80_columns_with_the_title_in_full(lib: Path) -> None:
     titles = " ".join(line[start:end].strip() for line in lines[1:])
     assert long_title in " ".join(titles.split())  # wrapped in its column, whole
     assert sum(" markdown " in line for line in lines) == 2  # format and words shown
+
+
+def test_piped_list_prints_one_line_an_article(lib: Path) -> None:
+    """Not a terminal: no table, no wrapping; a script reads one article a line."""
+    long_title = "Night ferry service saved by a late vote of the harbour council\tand more"
+    (lib / "long.md").write_text(
+        f'---\ntitle: "{long_title}"\nauthor: Anselm Lindqvale-Oppenheimer\n---\nBody.\n',
+        encoding="utf-8",
+    )
+    rows = json.loads(run("--library", str(lib), "list", "--json").stdout)
+    result = run("--library", str(lib), "list", env={**os.environ, "COLUMNS": "40"})
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(rows) > 1
+    assert all(line.count("\t") == 3 for line in lines)
+    assert {line.split("\t")[0] for line in lines} == {row["id"] for row in rows}
+    assert any("harbour council and more\tAnselm Lindqvale-Oppenheimer" in line for line in lines)
 
 
 def test_show_by_id_and_by_path(lib: Path) -> None:

@@ -65,12 +65,26 @@ def test_search_json_shape(lib: Path) -> None:
 
 
 def test_search_limit_sort_and_readable_output(lib: Path) -> None:
-    result = run(lib, "search", "--limit", "1", "--sort", "title", "ferry")
+    result = run(lib, "search", "--pretty", "--limit", "1", "--sort", "title", "ferry")
     assert result.returncode == 0
     assert "Harbour Town Keeps Its Night Ferry" in result.stdout
     assert "Valley Tramway" not in result.stdout
     assert "news/ferry.txt" in result.stdout
     assert "2 results (showing 1)" in result.stderr
+
+
+def test_piped_search_prints_one_tab_separated_line_a_hit(lib: Path) -> None:
+    result = run(lib, "search", "ferry")  # stdout is a pipe here, as in `| cut -f1`
+    lines = result.stdout.splitlines()
+    hits = json.loads(run(lib, "search", "--json", "ferry").stdout)["hits"]
+    assert len(lines) == len(hits) == 2
+    for line, hit in zip(lines, hits, strict=True):
+        assert line.split("\t") == [
+            hit["id"],
+            (hit["date"] or "")[:10],
+            hit["title"],
+            hit["author"] or "",
+        ]
 
 
 def test_exit_codes_and_did_you_mean(lib: Path) -> None:

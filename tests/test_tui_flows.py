@@ -267,23 +267,6 @@ async def test_enter_during_the_debounce_opens_the_new_query(library: Path) -> N
         assert screen.query_one(ArticleList).cursor_index == 0
 
 
-@pytest.mark.parametrize("accept", ["tab", "enter"])
-async def test_did_you_mean_is_shown_and_accepted(library: Path, accept: str) -> None:
-    app = make_app(library)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        await pilot.press("slash", *"ferrry")
-        await wait_for(pilot, lambda: screen.list_state.shown_query == "ferrry")
-        line = screen.query_one("#suggestion")
-        assert screen.list_state.total == 0 and line.display
-        assert "Did you mean: ferry" in str(line.render())
-        await pilot.press(accept)
-        await wait_for(
-            pilot, lambda: screen.list_state.shown_query == "ferry" and screen.list_state.total > 0
-        )
-        assert not line.display
-
-
 async def test_every_dialog_fits_an_80x24_terminal(library: Path) -> None:
     """Each dialog is whole on screen (its OK button clickable), at the smallest size."""
     app = make_app(library)

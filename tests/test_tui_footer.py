@@ -18,7 +18,17 @@ from tuireader.tui.screens.help import HelpScreen
 pytestmark = pytest.mark.anyio
 
 ESSENTIAL = ("? Help", "/ Search", "q Quit")
-ALL_HINTS = (*ESSENTIAL, "n Next hit", "b Bookmark", "h Highlight", "a Annotations")
+LIST_HINTS = (*ESSENTIAL, "⏎ Open", "b Bookmark", "a Annotations")
+READER_HINTS = (
+    "? Help",
+    "esc Back",
+    "/ Search",
+    "x Close",
+    "n Next hit",
+    "b Bookmark",
+    "h Highlight",
+)
+ALL_HINTS = tuple(dict.fromkeys((*LIST_HINTS, *READER_HINTS)))
 PALETTE_HINT = "^p palette"
 
 
@@ -41,28 +51,36 @@ def assert_whole_hints(line: str) -> None:
     assert rest.replace("▏", " ").split() == [], f"cut or stray text in footer: {line!r}"
 
 
-async def test_80_columns_show_help_search_and_quit_in_full(library: Path) -> None:
+async def test_80_columns_show_each_panes_hints_in_full(library: Path) -> None:
     app = make_app(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         line = await drawn_footer(pilot)
-        for hint in ESSENTIAL:
+        for hint in LIST_HINTS:
             assert hint in line, line
+        assert "n Next hit" not in line and "h Highlight" not in line  # the article's keys
         assert line.rstrip().endswith(PALETTE_HINT)
         assert_whole_hints(line)
-        assert "a Annotations" not in line  # the least important hint made room
+
+        await pilot.press("enter")  # open the first article: its pane's keys
+        await wait_for(pilot, lambda: "x Close" in footer_line(app))
+        line = footer_line(app)
+        for hint in ("? Help", "esc Back", "/ Search", "x Close", "n Next hit"):
+            assert hint in line, line
+        assert "q Quit" not in line and "⏎ Open" not in line
+        assert_whole_hints(line)
 
 
-async def test_wide_footer_shows_every_hint_and_follows_resizes(library: Path) -> None:
+async def test_a_narrow_footer_drops_the_least_important_hint_first(library: Path) -> None:
     app = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         line = await drawn_footer(pilot)
-        for hint in ALL_HINTS:
+        for hint in LIST_HINTS:
             assert hint in line, line
         assert_whole_hints(line)
 
-        await pilot.resize_terminal(80, 24)
+        await pilot.resize_terminal(64, 24)
         await wait_for(pilot, lambda: "a Annotations" not in footer_line(app))
         line = footer_line(app)
         assert all(hint in line for hint in ESSENTIAL), line

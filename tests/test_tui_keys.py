@@ -12,6 +12,7 @@ import pytest
 
 from test_tui_flows import ready, store_for
 from tui_helpers import make_app, make_library, wait_for
+from tuireader.annotations.anchoring import word_start
 from tuireader.tui.widgets import ArticleList, ReaderView
 
 pytestmark = pytest.mark.anyio
@@ -86,11 +87,29 @@ async def test_a_scroll_just_before_quitting_is_remembered(library: Path) -> Non
         article_id = screen.reader_state.article.id
         await wait_for(pilot, lambda: reader.has_focus)
         app.bridge._executor.submit(time.sleep, 1.0)  # the core thread is busy for a second
-        await pilot.press("ctrl+d", "ctrl+d", "q")
+        await pilot.press("ctrl+d", "ctrl+d", "ctrl+q")
         left_at = reader.top_offset
         assert left_at > 0
     state = store_for(library).reading_state(article_id)
     assert state is not None and state.position == left_at
+
+
+async def test_q_in_an_article_closes_it_and_remembers_the_place(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot, count=7)
+        reader = await open_long_article(pilot, screen)
+        article_id = screen.reader_state.article.id
+        await wait_for(pilot, lambda: reader.has_focus)
+        await pilot.press("ctrl+d", "ctrl+d")
+        left_at = reader.top_offset
+        await pilot.press("q")
+        await wait_for(pilot, lambda: screen.reader_state.article is None)
+        assert app.is_running and screen.article_list.has_focus
+        store = store_for(library)
+        await wait_for(
+            pilot, lambda: getattr(store.reading_state(article_id), "position", None) == left_at
+        )
 
 
 def _status(screen) -> str:
@@ -106,7 +125,8 @@ async def test_bookmark_position_and_toggle_read(library: Path) -> None:
         store = store_for(library)
         await wait_for(pilot, lambda: len(store.bookmarks()) == 1)
         bookmark = store.bookmarks()[0]
-        assert bookmark.offset == reader.top_offset > 0
+        body = screen.reader_state.article.body  # the place snaps to the word it falls in
+        assert bookmark.offset == word_start(body, reader.top_offset) > 0
         assert bookmark.quote and bookmark.quote in screen.reader_state.article.body
         article_id = screen.reader_state.article.id
         assert screen.list_state.marks[article_id].read
@@ -199,8 +219,9 @@ async def test_mouse_selection_then_h_highlights_it(library: Path) -> None:
         reader = await open_long_article(pilot, screen)
         body = screen.reader_state.article.body
         start = body.index("Paragraph 2 ")
-        line = reader.line_of_offset(start) - reader.scroll_offset.y
-        left = reader._margin()  # the paragraph starts a line, at the left margin
+        gutter = reader.styles.gutter  # the pane's border
+        line = reader.line_of_offset(start) - reader.scroll_offset.y + gutter.top
+        left = reader._margin() + gutter.left  # the paragraph starts a line, at the left margin
         await pilot.mouse_down(ReaderView, offset=(left, line))
         await pilot.hover(ReaderView, offset=(left + 10, line))
         await pilot.mouse_up(ReaderView, offset=(left + 10, line))

@@ -137,7 +137,7 @@ async def test_title_markup_is_literal_and_escapes_are_stripped() -> None:
         ListRow("e", "Bad\x1b]52;c;ZXZpbA==\x07 \x1b[31mred\x1b[0m", "a", "", False, False, False),
     ]
     app = ListApp(rows)
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=(100, 24)):  # room for the author column
         lst = app.query_one(ArticleList)
         first = strip_text(lst, 0)
         assert "[bold red]x[/]" in first

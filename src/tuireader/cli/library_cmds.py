@@ -8,15 +8,24 @@ from rich.text import Text
 
 from tuireader.articles.scan import display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
-from tuireader.cli.output import console, echo_json, safe, warn_skipped
+from tuireader.cli.output import (
+    console,
+    echo_json,
+    echo_record,
+    plain_option,
+    plain_output,
+    safe,
+    warn_skipped,
+)
 from tuireader.library import ArticleNotFound
 from tuireader.text.inert import clean_text
 
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@plain_option
 @pass_app
-def list_cmd(app: AppContext, as_json: bool) -> None:
+def list_cmd(app: AppContext, as_json: bool, plain: bool | None) -> None:
     """List every article in the library."""
     articles = sorted(
         app.library.articles(),
@@ -25,6 +34,10 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
     warn_skipped(app.library.skipped)
     if as_json:
         echo_json([a.to_dict() for a in articles])
+        return
+    if plain_output(plain):
+        for a in articles:
+            echo_record(a.id, a.date.date().isoformat() if a.date else "", a.title, a.author)
         return
     table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
     table.add_column("id", no_wrap=True)

@@ -23,6 +23,28 @@ def echo_json(data: Any) -> None:
     click.echo(to_json(data))
 
 
+# `list` and `search` print one article a line for scripts (`| wc -l`, `| cut -f1`).
+plain_option = click.option(
+    "--plain/--pretty",
+    "plain",
+    default=None,
+    help="One article a line, tab-separated: id, date, title, author (the default when "
+    "output is not a terminal); --pretty for the table a person reads.",
+)
+
+
+def plain_output(choice: bool | None) -> bool:
+    """Plain records unless asked otherwise or printing to a terminal."""
+    if choice is not None:
+        return choice
+    return not sys.stdout.isatty()
+
+
+def echo_record(*fields: object) -> None:
+    """One tab-separated line; a field never holds a tab, a newline or a control code."""
+    click.echo("\t".join(safe(field).replace("\t", " ") for field in fields))
+
+
 def console() -> Console:
     """A console that never interprets markup or emoji codes in what it prints."""
     return Console(markup=False, emoji=False, highlight=False, soft_wrap=False)

@@ -20,7 +20,17 @@ from rich.text import Text
 
 from tuireader.articles.scan import Skipped, display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
-from tuireader.cli.output import console, echo_json, safe, to_json, visible, warn_skipped
+from tuireader.cli.output import (
+    console,
+    echo_json,
+    echo_record,
+    plain_option,
+    plain_output,
+    safe,
+    to_json,
+    visible,
+    warn_skipped,
+)
 from tuireader.library.annotation_texts import StoreAnnotations
 from tuireader.search import SORTS, Filters, IndexProgress, SearchResults, SearchService
 from tuireader.text.inert import clean_line, clean_text
@@ -148,7 +158,14 @@ def _inert(piece: str) -> str:
     return " ".join(clean_text(piece).replace("\t", " ").split("\n"))
 
 
-def _print_results(results: SearchResults) -> None:
+def _print_results(results: SearchResults, plain: bool | None = None) -> None:
+    if plain_output(plain):
+        for hit in results.hits:
+            echo_record(
+                hit.id, hit.date.date().isoformat() if hit.date else "", hit.title, hit.author
+            )
+        _print_total(results)
+        return
     out = console()
     for hit in results.hits:
         line = Text()
@@ -163,6 +180,10 @@ def _print_results(results: SearchResults) -> None:
         if hit.snippet:
             out.print(Text("  ").append_text(_marked(hit.snippet, hit.snippet_matches)))
         out.print(Text(f"  {display_path(hit.path)}", style="dim"))
+    _print_total(results)
+
+
+def _print_total(results: SearchResults) -> None:
     shown = len(results.hits)
     more = f" (showing {shown})" if shown < results.total else ""
     about = "about " if results.total_is_estimate else ""
@@ -177,6 +198,7 @@ def _print_results(results: SearchResults) -> None:
 @click.option("--tag", help="Only articles with this tag.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@plain_option
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
@@ -195,6 +217,7 @@ def search_cmd(
     tag: str | None,
     fmt: str | None,
     as_json: bool,
+    plain: bool | None,
     wait: float,
 ) -> None:
     """Search the library (indexing what changed first).
@@ -208,7 +231,14 @@ def search_cmd(
     """
     filters = Filters(author=author, tag=tag, format=fmt)
     run_search(
-        app, " ".join(query), limit=limit, sort=sort, filters=filters, as_json=as_json, wait=wait
+        app,
+        " ".join(query),
+        limit=limit,
+        sort=sort,
+        filters=filters,
+        as_json=as_json,
+        wait=wait,
+        plain=plain,
     )
 
 
@@ -222,6 +252,7 @@ def run_search(
     as_json: bool,
     wait: float,
     restrict: Callable[[SearchService], frozenset[str] | None] | None = None,
+    plain: bool | None = None,
 ) -> None:
     """Search, print the results (or JSON) and exit with the search's status. `restrict`
     gives the ids a saved search's mark filters admit, once the catalog is up to date."""
@@ -253,7 +284,7 @@ def run_search(
     if as_json:
         echo_json(results.to_dict())
     elif not results.error:
-        _print_results(results)
+        _print_results(results, plain)
     if results.suggestion:
         click.echo(f"Did you mean: {clean_line(results.suggestion)}", err=True)
     if results.error:

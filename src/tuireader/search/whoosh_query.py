@@ -21,7 +21,7 @@ from whoosh.matching.binary import AndNotMatcher
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import FuzzyTermPlugin
 
-from tuireader.search import whoosh_count
+from tuireader.search import query_words, whoosh_count
 from tuireader.search.date_terms import UnknownDate, rewrite_dates
 from tuireader.search.highlight import MatchPlan
 from tuireader.search.models import Filters
@@ -113,7 +113,7 @@ def parse(text: str, *, today: date | None = None) -> query.Query:
                 f"unknown field {unknown[0]!r}: use title:, author:, tag:, format: or date:"
             )
         raise QueryError("nothing to search for: the query has no searchable words")
-    return _ranked(_not_means_without(parsed))
+    return _ranked(query_words.weigh(_not_means_without(parsed), cleaned))
 
 
 def _date_help(written: str) -> str:
@@ -315,7 +315,13 @@ def _run_vector(vector, searcher, q, limit: int | None, filters: Filters | None)
         allowed = id_docs(searcher, filters.ids)
         if not allowed:
             return Count(0, False), []
-    ranked = vector.rank(searcher, q, limit=limit, filter_q=filter_query(filters), allowed=allowed)
+    from tuireader.search import ranking
+
+    fq = filter_query(filters)
+    try:  # queries of words: BM25F with proximity (search/ranking.py)
+        ranked = ranking.rank(searcher, q, limit=limit, filter_q=fq, allowed=allowed)
+    except ranking.Unsupported:
+        ranked = vector.rank(searcher, q, limit=limit, filter_q=fq, allowed=allowed)
     stored = searcher.stored_fields
     hits = [
         RawHit(stored(int(d))["id"], float(s))

@@ -1,5 +1,8 @@
 """The reader's remembered layout (the list pane's share of the width), kept in the data dir.
 
+Until the user resizes (`<` / `>`) the share is automatic (None): the reading pane gets its
+reading column (`reading_width`, 80 by default) and the list the rest.
+
 A small JSON file rather than config.toml: the reader writes it when the user resizes a
 pane, and config.toml is the user's own file, never rewritten by the program. A missing or
 unreadable file means the defaults; nothing here may stop the reader from starting.
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from tuireader.annotations.atomic import write_atomically
 
-LIST_SHARE_DEFAULT = 55  # percent of the width beside an open article: 45 title cells at 120
+LIST_SHARE_DEFAULT: int | None = None  # automatic: the reading column first, the list the rest
 LIST_SHARE_MIN = 25
 LIST_SHARE_MAX = 75
 LIST_SHARE_STEP = 5
@@ -21,10 +24,14 @@ LIST_SHARE_STEP = 5
 
 @dataclass(frozen=True)
 class LayoutPrefs:
-    list_share: int = LIST_SHARE_DEFAULT
+    list_share: int | None = LIST_SHARE_DEFAULT  # percent of the width beside an article
 
-    def resized(self, steps: int) -> LayoutPrefs:
-        share = self.list_share + steps * LIST_SHARE_STEP
+    def resized(self, steps: int, current: int) -> LayoutPrefs:
+        """`steps` from the share shown now (`current` percent, when it is automatic)."""
+        start = self.list_share
+        if start is None:
+            start = round(current / LIST_SHARE_STEP) * LIST_SHARE_STEP
+        share = start + steps * LIST_SHARE_STEP
         return LayoutPrefs(max(LIST_SHARE_MIN, min(LIST_SHARE_MAX, share)))
 
 

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from tuireader.config import AppPaths, Settings
 from tuireader.text.inert import clean_line, clean_text
 from tuireader.tui.bridge import Core, CoreBridge
-from tuireader.tui.keys import KEYS, keymap_from_settings
+from tuireader.tui.keys import KEYS, bound_keys, keymap_from_settings
 from tuireader.tui.main_screen import MainScreen
 from tuireader.tui.typeahead import KeyHold
 
@@ -110,4 +110,5 @@ class ReaderApp(App[None]):
                     continue
                 action = getattr(screen, f"action_{spec.action}", None)
                 if action is not None:
-                    yield SystemCommand(spec.description, f"key: {spec.keys}", action)
+                    keys = bound_keys(self._keymap or {}, spec)
+                    yield SystemCommand(spec.description, f"key: {keys}", action)

@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -24,6 +25,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from tuireader.storage.layout_prefs import LayoutPrefs, load_layout, save_layout
+from tuireader.text.inert import clean_line
 from tuireader.text.wording import counted
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.controllers.annotating import AnnotatingController
@@ -34,7 +36,7 @@ from tuireader.tui.controllers.listing import ListingController
 from tuireader.tui.controllers.reading import ReadingController
 from tuireader.tui.controllers.saved import SavedSearchController
 from tuireader.tui.errors import describe_failure
-from tuireader.tui.keys import app_bindings, footer_ranks
+from tuireader.tui.keys import app_bindings, footer_panes, footer_ranks
 from tuireader.tui.main_state import IndexState, ListState, ReaderState
 from tuireader.tui.search_bar import SearchBar, SuggestionLine
 from tuireader.tui.typeahead import release_held_keys
@@ -43,6 +45,7 @@ from tuireader.tui.widgets.key_footer import KeyFooter
 from tuireader.tui.widgets.reader_view import ReaderView
 
 NARROW = 100  # below this width one pane takes the screen
+LIST_MIN = 36  # beside an article the list keeps at least this many cells (38 at 120)
 
 
 class MainScreen(Screen[None]):
@@ -74,7 +77,7 @@ class MainScreen(Screen[None]):
             yield ArticleList(id="list")
             yield ReaderView(id="reader")
         yield Static(id="status", markup=False)
-        yield KeyFooter(footer_ranks())
+        yield KeyFooter(footer_ranks(), footer_panes())
 
     @property
     def search_bar(self) -> SearchBar:
@@ -132,11 +135,24 @@ class MainScreen(Screen[None]):
 
     def _apply_layout(self) -> None:
         """With no article open the list takes the whole width (an empty reading pane is of
-        no use); beside an article it takes the user's share (`<` / `>`, remembered)."""
+        no use); beside an article the reading pane gets its whole reading column and the
+        list the rest (at least LIST_MIN cells), until the user sets a share with `<` / `>`."""
         has_article = self.reader_state.article is not None
         self.set_class(has_article, "-article")
         split = has_article and not self.has_class("-narrow")
-        self.article_list.styles.width = f"{self.layout_prefs.list_share}%" if split else "1fr"
+        share = self.layout_prefs.list_share
+        if not split:
+            self.article_list.styles.width = "1fr"
+        elif share is not None:
+            self.article_list.styles.width = f"{share}%"
+        else:
+            reader = self.reader.reading_width + self._reader_chrome()
+            self.article_list.styles.width = max(LIST_MIN, self.size.width - reader)
+
+    def _reader_chrome(self) -> int:
+        """Cells of the reading pane around its text: padding, border, scrollbar."""
+        styles = self.reader.styles
+        return styles.gutter.width + styles.scrollbar_size_vertical
 
     def show_reader(self, show: bool) -> None:
         """In narrow terminals only one pane is visible: the list or the reader."""
@@ -144,7 +160,17 @@ class MainScreen(Screen[None]):
         self._apply_layout()
 
     def resize_list(self, steps: int) -> None:
-        prefs = self.layout_prefs.resized(steps)
+        if self.has_class("-narrow"):
+            self.app.notify(
+                f"One pane at a time below {NARROW} columns: tab switches list and article",
+                timeout=3,
+            )
+            return
+        if self.reader_state.article is None:
+            self.app.notify("Open an article to set the list's width beside it", timeout=3)
+            return
+        current = self.article_list.outer_size.width * 100 // max(1, self.size.width)
+        prefs = self.layout_prefs.resized(steps, current)
         if prefs == self.layout_prefs:
             return
         self.layout_prefs = prefs
@@ -165,6 +191,9 @@ class MainScreen(Screen[None]):
     def on_article_list_selected(self, event: ArticleList.Selected) -> None:
         self.reading.open_article(event.row.id)
 
+    def on_article_list_details_wanted(self, event: ArticleList.DetailsWanted) -> None:
+        self.listing.details_wanted(event)
+
     def on_reader_view_scrolled(self, event: ReaderView.Scrolled) -> None:
         self.reading.scrolled(event.top_offset, event.percent)
 
@@ -174,14 +203,12 @@ class MainScreen(Screen[None]):
 
     @on(SearchBar.HandOff)
     async def _search_hand_off(self, event: SearchBar.HandOff) -> None:
-        """Enter shows this query's results with the first selected; escape goes back to the
-        list; tab (and enter when nothing was found) accepts a did-you-mean. Then the keys
+        """Enter shows this query's results with the first selected; escape and tab go to
+        the list (tab never edits the query: ctrl+y accepts a did-you-mean). Then the keys
         typed meanwhile go on to whatever has focus (see typeahead.py)."""
         try:
             if event.kind == "submit":
                 await self.listing.submit()
-            elif event.kind == "tab" and self.search_bar.suggestion_visible:
-                self.listing.accept_suggestion()
             else:
                 self.set_focus(self.article_list)
         finally:
@@ -251,6 +278,9 @@ class MainScreen(Screen[None]):
     def action_highlight(self) -> None:
         self.annotating.highlight()
 
+    def action_show_note(self) -> None:
+        self.annotating.show_note()
+
     def action_annotations(self) -> None:
         self.annotating.browse()
 
@@ -276,7 +306,38 @@ class MainScreen(Screen[None]):
         self._cycle(-1)
 
     def action_quit_app(self) -> None:
-        self.app.exit()
+        """q closes the article being read; it quits only from the list."""
+        if self.reader_state.article is not None and self.focused is self.reader:
+            self.action_close_article()
+        else:
+            self.app.exit()
+
+    def action_accept_suggestion(self) -> None:
+        if not self.listing.accept_suggestion():
+            self.app.notify("No did-you-mean to accept", timeout=2)
+
+    def action_back(self) -> None:
+        """Escape backs out one level: the search bar or the article to the list, then the
+        list clears the search, then the filters (dialogs close themselves)."""
+        focused = self.focused
+        if focused is self.search_bar or focused is self.reader:
+            self.show_reader(False)
+            self.set_focus(self.article_list)
+        elif self.search_bar.value:
+            self.search_bar.value = ""
+        elif self.list_state.filters.active:
+            self.listing.clear_filters()
+        self.refresh_bindings()  # the footer's esc hint goes once there is nothing to undo
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys with nothing to act on leave the footer (the help screen still lists them)."""
+        if action == "back":
+            return self.focused is not self.article_list or bool(
+                self.search_bar.value or self.list_state.filters.active
+            )
+        if action in ("next_pane", "previous_pane", "close_article"):
+            return self.reader_state.article is not None
+        return True
 
     def action_widen_list(self) -> None:
         self.resize_list(+1)
@@ -298,7 +359,8 @@ class MainScreen(Screen[None]):
 
     # ----------------------------------------------------------------- focus & panes
     def _panes(self) -> list[Widget]:
-        panes: list[Widget] = [self.search_bar, self.article_list]
+        """Tab moves between the panes; the search bar is reached with `/`."""
+        panes: list[Widget] = [self.article_list]
         if self.reader_state.article is not None:
             panes.append(self.reader)
         return panes
@@ -307,7 +369,7 @@ class MainScreen(Screen[None]):
         panes = self._panes()
         focused = self.focused
         index = panes.index(focused) if focused in panes else 0
-        target = panes[(index + step) % len(panes)]
+        target = panes[(index + step) % len(panes)] if focused in panes else panes[0]
         self.show_reader(isinstance(target, ReaderView))
         target.focus()
 
@@ -339,3 +401,17 @@ class MainScreen(Screen[None]):
         if lists.search_note:
             parts.append(lists.search_note)
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
+        self._title_panes()
+
+    def _title_panes(self) -> None:
+        """The rule over each pane names it (plain text: titles are never markup)."""
+        lists = self.list_state
+        if lists.query:
+            title = counted(lists.total, "result")
+        elif lists.filters.active:
+            title = f"Articles · {len(lists.shown):,} shown"
+        else:
+            title = "Articles"
+        self.article_list.border_title = Content(title)
+        article = self.reader_state.article
+        self.reader.border_title = Content(clean_line(article.title)) if article else None

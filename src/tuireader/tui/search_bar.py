@@ -18,13 +18,11 @@ class SearchBar(Input):
     HAND_OFF_KEYS: ClassVar[dict[str, str]] = {"enter": "submit", "escape": "leave", "tab": "tab"}
 
     class HandOff(Message):
-        """Enter (submit), escape (leave) or tab (accept a suggestion, or leave)."""
+        """Enter (submit), escape or tab (leave for the list)."""
 
         def __init__(self, kind: str) -> None:
             super().__init__()
             self.kind = kind
-
-    suggestion_visible: bool = False
 
     def validate_value(self, value: str) -> str:
         """Pasted text may carry escape sequences or bidi controls: keep only what is inert."""
@@ -48,6 +46,6 @@ class SuggestionLine(Static):
         if suggestion:
             text = Text("Did you mean: ", style="dim")
             text.append(clean_line(suggestion), style="bold underline")
-            text.append("   (tab accepts)", style="dim")
+            text.append("   (ctrl+y accepts)", style="dim")
             self.update(text)
         self.display = bool(suggestion)

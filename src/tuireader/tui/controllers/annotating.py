@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tuireader.tui.controllers.base import Controller, OpenRequested
-from tuireader.tui.controllers.reading import ReadingController, highlight_spans
+from tuireader.tui.controllers.highlighting import HighlightingController
+from tuireader.tui.controllers.reading import ReadingController
 from tuireader.tui.screens.annotations import AnnotationRow, AnnotationsScreen, JumpTarget
 from tuireader.tui.screens.dialogs import (
     ExportChoice,
     ExportDialog,
-    HighlightChoice,
-    HighlightDialog,
     NotePrompt,
 )
 from tuireader.tui.typeahead import release_held_keys
@@ -33,6 +32,7 @@ class AnnotatingController(Controller):
         self.state = screen.reader_state
         self.list_state = screen.list_state
         self.reading = reading  # which article an action is for; marks it changed
+        self.highlighting = HighlightingController(screen, reading)
 
     async def _article_for_action(self) -> Article | None:
         article_id = self.reading.target_id()
@@ -90,38 +90,10 @@ class AnnotatingController(Controller):
 
     # ---------------------------------------------------------------- highlights
     def highlight(self) -> None:
-        self.start(self._highlight, group="annotate")
+        self.highlighting.highlight()
 
-    async def _highlight(self) -> None:
-        article = self.state.article
-        if article is None:
-            release_held_keys(self.screen)  # no dialog after all
-            self.app.notify("Open an article first", timeout=2)
-            return
-        reader = self.screen.reader
-        span = reader.selection or reader.mouse_selection_offsets() or reader.current_sentence()
-        if not span or span[1] <= span[0]:
-            release_held_keys(self.screen)
-            self.app.notify("Nothing to highlight here", timeout=2)
-            return
-        quote = article.body[span[0] : span[1]]
-        choice: HighlightChoice | None = await self.app.push_screen_wait(HighlightDialog(quote))
-        if choice is None:
-            return
-        store = self.bridge.core.annotations
-        await self.bridge.run(
-            store.add_highlight,
-            article,
-            span[0],
-            span[1],
-            color=choice.color,
-            note=choice.note or None,
-        )
-        highlights = await self.bridge.run(store.highlights, article.id)
-        reader.clear_selection()
-        reader.set_highlights(highlight_spans(highlights))
-        self.reading.mark_changed(article.id, highlighted=True)
-        self.app.notify("Highlighted", timeout=2)
+    def show_note(self) -> None:
+        self.highlighting.show_note()
 
     # ---------------------------------------------------------------- browser
     def browse(self) -> None:

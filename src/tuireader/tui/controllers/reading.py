@@ -50,7 +50,11 @@ class ReadingController(Controller):
         except Exception:
             highlights, state = [], None
         query = self.list_state.query
-        matches = await self.bridge.run(core.search.matches_in, article, query) if query else []
+        matches = (
+            await self.bridge.run(partial(core.search.matches_in, article, query, live=True))
+            if query
+            else []
+        )
         reader = self.screen.reader
         self.state.article = article
         start = offset

@@ -1,4 +1,4 @@
-"""Small modal dialogs: a note prompt, highlight options, export, filters.
+"""Small modal dialogs: a note prompt, export, filters (the highlight one: highlight_dialog).
 
 Each returns its answer through `dismiss(...)` (None when cancelled), so the app decides
 what to do with it and calls the core from a worker.
@@ -26,8 +26,9 @@ EXPORT_FORMATS = (
     ("JSON", "json"),
     ("CSV (Readwise)", "csv"),
     ("HTML bookmarks", "html"),
+    ("Obsidian notes (a folder)", "obsidian"),
 )
-EXTENSIONS = {"markdown": ".md", "json": ".json", "csv": ".csv", "html": ".html"}
+EXTENSIONS = {"markdown": ".md", "json": ".json", "csv": ".csv", "html": ".html", "obsidian": ""}
 
 
 class _Dialog(ModalScreen):
@@ -42,10 +43,17 @@ class _Dialog(ModalScreen):
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        # Textual calls this handler of every class in the MRO: a subclass handles its
+        # own buttons in `other_button`, never by overriding this (that dismissed twice)
         if event.button.id == "ok":
             self.submit()
-        else:
+        elif event.button.id == "cancel":
             self.dismiss(None)
+        else:
+            self.other_button(event.button.id or "")
+
+    def other_button(self, button_id: str) -> None:
+        self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -80,56 +88,28 @@ class NotePrompt(_Dialog):
 
 
 @dataclass(frozen=True)
-class HighlightChoice:
-    color: str
-    note: str
-
-
-class HighlightDialog(_Dialog):
-    """Colour and note for a new highlight; shows the quote it will keep."""
-
-    def __init__(self, quote: str, color: str = "yellow") -> None:
-        super().__init__()
-        self._quote = quote
-        self._color = color if color in COLORS else COLORS[0]
-
-    def compose(self) -> ComposeResult:
-        shown = self._quote if len(self._quote) <= 160 else self._quote[:157] + "…"
-        with Vertical(classes="dialog"):
-            yield Label("Highlight", classes="dialog-title")
-            yield Label(f"“{shown}”", classes="dialog-quote", markup=False)
-            yield Select([(c, c) for c in COLORS], value=self._color, allow_blank=False, id="color")
-            yield Input(placeholder="Note (optional)", id="note")
-            yield from self.buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
-
-    def submit(self) -> None:
-        color = self.query_one("#color", Select).value
-        note = self.query_one("#note", Input).value.strip()
-        self.dismiss(HighlightChoice(str(color), note))
-
-
-@dataclass(frozen=True)
 class ExportChoice:
     fmt: str
     path: Path
 
 
 class ExportDialog(_Dialog):
-    """Format and destination file; the file name follows the chosen format."""
+    """Format and destination (a file; a folder for Obsidian notes), the name following the
+    chosen format. The path is shown short: relative to `here` (the current folder, where a
+    relative path is written), or with ~ for the home folder."""
 
-    def __init__(self, export_dir: Path, stem: str) -> None:
+    def __init__(self, export_dir: Path, stem: str, here: Path | None = None) -> None:
         super().__init__()
         self._dir = export_dir
         self._stem = stem
+        self._here = here or Path.cwd()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Export bookmarks and highlights", classes="dialog-title")
             yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="format")
-            yield Input(str(self._dir / f"{self._stem}.md"), id="path")
+            yield Input(_short(self._dir / f"{self._stem}.md", self._here), id="path")
+            yield Label(f"in {_short(self._here, None)}", classes="dialog-hint", markup=False)
             yield from self.buttons()
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -145,7 +125,15 @@ class ExportDialog(_Dialog):
             release_held_keys(self)  # it stays open: the keys typed after enter go into it
             return
         fmt = str(self.query_one("#format", Select).value)
-        self.dismiss(ExportChoice(fmt, Path(value).expanduser()))
+        self.dismiss(ExportChoice(fmt, self._here / Path(value).expanduser()))
+
+
+def _short(path: Path, here: Path | None) -> str:
+    """`path` relative to `here` when inside it, else with ~ for the home folder."""
+    if here is not None and path.is_relative_to(here):
+        return str(path.relative_to(here))
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
 
 class FilterDialog(_Dialog):

@@ -7,6 +7,7 @@ list keeps the rows in a plain sequence and renders only the visible lines throu
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -23,14 +24,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tuireader.text.inert import clean_line
+from tuireader.text.inert import clean_line, clean_text
 
 MARK_BOOKMARK = "★"
 MARK_HIGHLIGHT = "✎"
 MARK_UNREAD = "•"
 AUTHOR_WIDTH = 18
 DATE_WIDTH = 10
-TITLE_MIN = 40  # the author column goes when keeping it would leave the title less room
+TITLE_FULL = 60  # the title grows to this before the author column appears beside it
 NARROW_NO_DATE = 36  # below this many columns the date goes too
 EXTRA_MAX = 12
 
@@ -50,6 +51,16 @@ class ListRow:
     highlighted: bool
     unread: bool
     extra: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RowDetail:
+    """The second line of a search result: why it matched (a snippet with the matched words
+    at `spans`, or the note or highlight that qualified it) and how many matches it has."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+    count: int = 0
 
 
 def fit(text: str, width: int) -> str:
@@ -87,6 +98,8 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--mark-highlight",
         "article-list--mark-unread",
         "article-list--empty",
+        "article-list--snippet",
+        "article-list--snippet-match",
     }
 
     DEFAULT_CSS = """
@@ -106,6 +119,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--mark-highlight { color: $success; text-style: bold; }
     ArticleList > .article-list--mark-unread { color: $accent; text-style: bold; }
     ArticleList > .article-list--empty { color: $text-muted; text-style: italic; }
+    ArticleList > .article-list--snippet { color: $text-muted; }
+    ArticleList > .article-list--snippet-match { color: $text; text-style: bold underline; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -117,7 +132,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("ctrl+u", "half_page_up", "Half page up", show=False),
         Binding("ctrl+d", "half_page_down", "Half page down", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("enter", "select", "Open"),
     ]
 
     empty_text: reactive[str] = reactive("No articles", layout=False)
@@ -148,6 +163,19 @@ class ArticleList(ScrollView, can_focus=True):
         def control(self) -> ArticleList:
             return self.article_list
 
+    class DetailsWanted(Message):
+        """Rows on screen whose snippet line is not known yet (computed only for those:
+        300 results' snippets cost 40-110 ms a keystroke at 100k articles)."""
+
+        def __init__(self, article_list: ArticleList, ids: list[str]) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.ids = ids
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
     def __init__(
         self,
         rows: Sequence[ListRow] = (),
@@ -162,7 +190,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._index: dict[str, int] | None = None  # id -> row, built on first replace_row
         self._cursor = 0
         self._extra_width = self._measure_extra(rows)
-        self._line_cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(512)
+        self._line_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(512)
+        self._lines = 1  # lines a row takes: 2 with snippet lines (search results)
+        self._details: dict[str, RowDetail] = {}
+        self._wanted: set[str] = set()
         self._tr_styles: dict[str, Style] = {}
         self.set_reactive(ArticleList.empty_text, empty_text)
         self.virtual_size = Size(0, len(rows))
@@ -192,9 +223,17 @@ class ArticleList(ScrollView, can_focus=True):
     def rows(self) -> Sequence[ListRow]:
         return self._rows
 
-    def set_rows(self, rows: Sequence[ListRow], *, keep_id: str | None = None) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[ListRow],
+        *,
+        keep_id: str | None = None,
+        details: dict[str, RowDetail] | None = None,
+    ) -> None:
         """Replace every row; the cursor stays on `keep_id` (or the current row) if present.
 
+        With `details` (search results) each row gets a second line, its snippet: those
+        given, the others asked for with `DetailsWanted` when they come on screen.
         The sequence is kept as given (not copied): do not mutate it afterwards.
         Posts `Highlighted` only when the row under the cursor is a different article.
         """
@@ -209,8 +248,11 @@ class ArticleList(ScrollView, can_focus=True):
         self._index = None
         self._extra_width = self._measure_extra(rows)
         self._line_cache.clear()
+        self._lines = 1 if details is None else 2
+        self._details = dict(details or {})
+        self._wanted.clear()
         self._cursor = max(0, min(index, len(rows) - 1))
-        self.virtual_size = Size(0, len(rows))
+        self.virtual_size = Size(0, len(rows) * self._lines)
         self._scroll_cursor_visible()
         self.refresh()
         new = self.cursor_row
@@ -231,6 +273,16 @@ class ArticleList(ScrollView, can_focus=True):
         self._line_cache.clear()
         self._refresh_row(index)
         return True
+
+    @property
+    def has_snippets(self) -> bool:
+        return self._lines > 1
+
+    def set_details(self, details: dict[str, RowDetail]) -> None:
+        """Snippet lines that arrived for rows (see `DetailsWanted`)."""
+        self._details.update(details)
+        self._line_cache.clear()
+        self.refresh()
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on row `index` (clamped), scroll it into view, post `Highlighted`."""
@@ -284,7 +336,7 @@ class ArticleList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or not self._rows:
             return
-        index = self.scroll_offset.y + offset.y
+        index = (self.scroll_offset.y + offset.y) // self._lines
         if index >= len(self._rows):
             return
         event.stop()
@@ -308,22 +360,60 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        index = self.scroll_offset.y + y
+        index, part = divmod(self.scroll_offset.y + y, self._lines)
         base = self.rich_style
         if not self._rows:
-            if y == 0:
-                text = fit(" " + clean_line(self.empty_text), width)
+            lines = _empty_lines(self.empty_text, width)
+            if y < len(lines):
+                text = fit(" " + lines[y], width)
                 return Strip([Segment(text, base + self._style("article-list--empty"))], width)
             return Strip.blank(width, base)
         if index >= len(self._rows):
             return Strip.blank(width, base)
         is_cursor = index == self._cursor
-        key = (index, width, is_cursor)
+        key = (index, part, width, is_cursor)
         cached = self._line_cache.get(key)
         if cached is None:
-            cached = self._render_row(self._rows[index], width, is_cursor)
+            row = self._rows[index]
+            if part:
+                cached = self._render_detail(row, width, is_cursor)
+            else:
+                cached = self._render_row(row, width, is_cursor)
             self._line_cache[key] = cached
         return cached
+
+    def _render_detail(self, row: ListRow, width: int, is_cursor: bool) -> Strip:
+        """The snippet line: indented under the title, the first match in view."""
+        base = self.rich_style
+        if is_cursor:
+            base = base + self._style("article-list--cursor")
+        detail = self._details.get(row.id)
+        if detail is None:
+            self._want(row.id)
+            return Strip.blank(width, base)
+        dim = base + self._style("article-list--snippet")
+        strong = base + self._style("article-list--snippet-match")
+        indent = 5
+        segments = [Segment(" " * indent, base)]
+        if detail.count:
+            label = f"{detail.count} match" + ("es" if detail.count > 1 else "")
+            segments.append(Segment(label + "  ", base + self._style("article-list--extra")))
+        room = width - indent - sum(cell_len(seg.text) for seg in segments[1:])
+        segments += _snippet_segments(detail, room, dim, strong)
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _want(self, row_id: str) -> None:
+        """Ask for this row's snippet once the frame is drawn (one message a frame)."""
+        if not self._wanted:
+            self.call_after_refresh(self._post_wanted)
+        self._wanted.add(row_id)
+
+    def _post_wanted(self) -> None:
+        ids = [i for i in self._wanted if i not in self._details]
+        self._wanted.clear()
+        if ids:
+            self._details.update({i: RowDetail("") for i in ids})  # asked: not again
+            self.post_message(self.DetailsWanted(self, ids))
 
     def _render_row(self, row: ListRow, width: int, is_cursor: bool) -> Strip:
         base = self.rich_style
@@ -340,6 +430,9 @@ class ArticleList(ScrollView, can_focus=True):
         ]
         title_style = self._style("article-list--unread" if row.unread else "article-list--title")
         segments.append(Segment(fit(clean_line(row.title), cols.title), base + title_style))
+        gap = width - 5 - cols.title - cols.extra - cols.author - cols.date
+        if gap > 0:  # the title is at its full width: the other columns stay on the right
+            segments.append(Segment(" " * gap, base))
         if cols.extra:
             extra = clean_line(row.extra)
             text = " " + set_cell_size(fit(extra, cols.extra - 1), cols.extra - 1)
@@ -359,17 +452,19 @@ class ArticleList(ScrollView, can_focus=True):
         return Segment(glyph, base + self._style(component))
 
     def _columns(self, width: int) -> _Columns:
-        """Title takes what the fixed columns leave: the author column only while the title
-        keeps TITLE_MIN cells beside it, the date only above NARROW_NO_DATE."""
+        """Title takes what the fixed columns leave, up to TITLE_FULL cells; the author column
+        appears only when the title keeps TITLE_FULL beside it, so a wider list never shows
+        shorter titles. The date only above NARROW_NO_DATE."""
         fixed = 5  # leading space + 3 marks + space
         date = DATE_WIDTH + 2 if width >= NARROW_NO_DATE else 0
         extra = self._extra_width + 1 if self._extra_width else 0
         if width - fixed - date - extra < 12:
             extra = 0
-        author = AUTHOR_WIDTH + 1
-        if width - fixed - author - date - extra < TITLE_MIN:
-            author = 0
-        title = max(1, width - fixed - author - date - extra)
+        room = width - fixed - date - extra
+        if room - AUTHOR_WIDTH - 1 >= TITLE_FULL:
+            author, title = AUTHOR_WIDTH + 1, room - AUTHOR_WIDTH - 1
+        else:
+            author, title = 0, max(1, min(room, TITLE_FULL))
         return _Columns(title, extra, author, date)
 
     def _style(self, component: str) -> Style:
@@ -394,22 +489,63 @@ class ArticleList(ScrollView, can_focus=True):
         return min(longest, EXTRA_MAX)
 
     def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        return max(1, self.scrollable_content_region.height // self._lines - 1)
 
     def _jump(self, delta: int) -> None:
         """Move the cursor and the view together (vim-style half/whole pages)."""
-        self.scroll_to(y=self.scroll_offset.y + delta, animate=False, force=True)
+        self.scroll_to(y=self.scroll_offset.y + delta * self._lines, animate=False, force=True)
         self.move_cursor(self._cursor + delta)
 
     def _refresh_row(self, index: int) -> None:
-        self.refresh_line(index)
+        for part in range(self._lines):
+            self.refresh_line(index * self._lines + part)
 
     def _scroll_cursor_visible(self) -> None:
         height = self.scrollable_content_region.height
         if height <= 0:
             return
         top = self.scroll_offset.y
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, force=True)
-        elif self._cursor >= top + height:
-            self.scroll_to(y=self._cursor - height + 1, animate=False, force=True)
+        first = self._cursor * self._lines
+        last = first + self._lines - 1
+        if first < top:
+            self.scroll_to(y=first, animate=False, force=True)
+        elif last >= top + height:
+            self.scroll_to(y=last - height + 1, animate=False, force=True)
+
+
+def _empty_lines(text: str, width: int) -> list[str]:
+    """The empty-list text, its lines wrapped to the pane (continuations indented)."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = clean_line(line)
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines += textwrap.wrap(line, max(10, width - 2), subsequent_indent=indent) or [""]
+    return lines
+
+
+def _snippet_segments(detail: RowDetail, room: int, dim: Style, strong: Style) -> list[Segment]:
+    """The snippet cut to `room` cells, starting a little before its first match so the
+    matched word is in view; matched words in `strong`. Each piece is made inert on its
+    own (cleaning may change lengths, and the spans are offsets into the raw text)."""
+    text = detail.text
+    if room <= 0 or not text:
+        return []
+    spans = [(a, b) for a, b in detail.spans if 0 <= a < b <= len(text)]
+    start = 0
+    if spans and spans[0][1] > room:  # the first match would be cut off: move the window
+        start = max(0, spans[0][0] - room // 3)
+    pieces: list[tuple[str, Style]] = [("…", dim)] if start else []
+    pos = start + (1 if start else 0)
+    for a, b in spans:
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        pieces += [(text[pos:a], dim), (text[a:b], strong)]
+        pos = b
+    pieces.append((text[pos:], dim))
+    line = Strip([Segment(_inert(piece), style) for piece, style in pieces if piece])
+    return list(line.crop(0, room))
+
+
+def _inert(piece: str) -> str:
+    return clean_text(piece).replace("\n", " ").replace("\t", " ")

@@ -42,7 +42,9 @@ _UNITS = {
     "sentence": (text_units.sentence_end_after, text_units.sentence_end_before),
     "paragraph": (text_units.paragraph_end_after, text_units.paragraph_end_before),
 }
+REVEAL_MARGIN = 3  # a hit this close to the first screen's foot is shown a third down
 _SELECTION_ACTIONS = {"extend", "clear_selection"}
+_NOTED = Style(underline=True)  # a highlight that carries a note (i shows it)
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -112,6 +114,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._layouts: dict[int, Layout] = {}
         self._layout: Layout | None = None
         self._pending_offset: int | None = None
+        self._pending_reveal = False  # place the pending offset as a hit, not as the top line
         self._matches: list[tuple[int, int]] = []
         self._match_ends: list[int] = []
         self._current_match: int | None = None
@@ -142,6 +145,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._cursor, self._selection = None, None
         self.screen_selection_clear()
         self._pending_offset = offset if offset is not None else 0
+        self._pending_reveal = False
         self._relayout()
 
     def clear(self) -> None:
@@ -188,6 +192,22 @@ class ReaderView(ScrollView, can_focus=True):
             y -= self.scrollable_content_region.height // 2
         self.scroll_to(y=max(0, y), animate=False, force=True)
 
+    def reveal_offset(self, offset: int) -> None:
+        """Show a search hit with its context: from the top (title and byline in view) when it
+        fits on the first screen, else about a third down, so the lines before it are read too.
+        Before the first layout (the pane is just appearing) the placement waits for it."""
+        if self._layout is None:
+            self._pending_offset, self._pending_reveal = offset, True
+            return
+        self.scroll_to(y=self._reveal_top(offset), animate=False, force=True)
+
+    def _reveal_top(self, offset: int) -> int:
+        height = self.scrollable_content_region.height
+        y = self.line_of_offset(offset)
+        if y < height - REVEAL_MARGIN:
+            return 0
+        return max(0, y - height // 3)
+
     # -- search matches ---------------------------------------------------------------------
 
     def set_matches(self, matches: Sequence[tuple[int, int]]) -> None:
@@ -221,7 +241,7 @@ class ReaderView(ScrollView, can_focus=True):
         else:
             index = (self._current_match + direction) % total
         self._current_match = index
-        self.scroll_to_offset(self._matches[index][0], center=True)
+        self.reveal_offset(self._matches[index][0])
         self._invalidate()
         return self.match_counter
 
@@ -444,14 +464,14 @@ class ReaderView(ScrollView, can_focus=True):
         avail, column = self._content_geometry()
         if avail <= 0:
             return  # not laid out yet: on_resize will come
-        keep = self._pending_offset
+        keep, reveal = self._pending_offset, self._pending_reveal
         if keep is None and self._layout is not None:
             keep = self.top_offset
             if self._layout.width == max(column, 8):
                 self._line_cache.clear()
                 self.refresh()
                 return
-        self._pending_offset = None
+        self._pending_offset, self._pending_reveal = None, False
         new = self._layouts.get(column)
         if new is None:
             if len(self._layouts) > 3:
@@ -462,7 +482,8 @@ class ReaderView(ScrollView, can_focus=True):
         self.virtual_size = Size(avail, len(new.lines))
         self._line_cache.clear()
         if keep is not None:
-            self.scroll_to(y=new.line_of_offset(keep) if keep else 0, animate=False, force=True)
+            y = self._reveal_top(keep) if reveal else new.line_of_offset(keep) if keep else 0
+            self.scroll_to(y=y, animate=False, force=True)
         self.refresh()
         self.call_after_refresh(self._post_scrolled)
 
@@ -552,8 +573,9 @@ class ReaderView(ScrollView, can_focus=True):
             for s, e, name in block.spans:
                 add(base + s, base + e, self._inline_style(name))
         for h in self._highlights:
-            if h.start < b and h.end > a:
-                add(h.start, h.end, self._style(highlight_component(h.color)))
+            if h.start < b and h.end > a:  # a note is underlined: seen at any width
+                style = self._style(highlight_component(h.color))
+                add(h.start, h.end, style + _NOTED if h.note else style)
         if self._matches:
             i = bisect_right(self._match_ends, a)
             while i < len(self._matches) and self._matches[i][0] < b:

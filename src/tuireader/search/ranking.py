@@ -1,0 +1,281 @@
+"""Relevance ranking of word queries: BM25F over title and body, plus a proximity bonus.
+
+Whoosh's BM25F scores each field apart (a title word and the same word in the body are
+two saturating scores, added) with idf = log(N / (df + 1)) + 1, which gives a word that
+every article has a full point: a long question's common words ("information", "system")
+then outweigh its rare, telling ones. For queries made of words alone (any mix of words on
+title and body, prefixes of the word being typed, words* expanded, with the all-words bonus
+the parser adds) this module scores instead, as arrays over the same postings:
+
+- BM25F (Robertson & Zaragoza): a word's title and body frequencies, each normalised by
+  its field's length, are added (the title's times `title_weight`) before one saturation
+  with `k1`; idf is Robertson-Sparck Jones', log(1 + (N - df + 0.5) / (df + 0.5)), near 0
+  for a word most articles have;
+- a word's query frequency (the boost `query_words.weigh` gives a repeated word) multiplies
+  its score, and the word being typed counts its prefix matches at word_prefix.LIVE_WEIGHT;
+- documents with every word (the parser's all-words clause, 2-8 words) keep the bonus they
+  had: their score times 1 + ALL_WORDS_BOOST;
+- the best `RERANK` documents get a proximity bonus (`proximity.bonus`): query words
+  close together in the body count more.
+
+Anything else (phrases, NOT, ranges, other fields, fuzzy terms...) is `Unsupported` here
+and ranked by `vector.run` as before. The settings were chosen on bench/relevance_bench.py
+(CISI and two known-item collections built from the BBC corpus).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query
+
+from tuireader.search import proximity
+from tuireader.search.vector.evaluate import Evaluator, Segment, Stats, Unsupported
+from tuireader.search.vector.postings import TermPostings
+from tuireader.search.vector.run import Ranked, segments, shared_cache, top
+from tuireader.search.whoosh_query import ALL_WORDS_BOOST
+from tuireader.search.whoosh_schema import DEFAULT_FIELDS, TITLE_BOOST
+from tuireader.search.word_prefix import WordPrefix
+
+__all__ = ["SETTINGS", "Settings", "Unsupported", "rank", "units_of"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs, chosen on the relevance bench (see docs/benchmarks.md)."""
+
+    # k1 1.2 -> 2.0 raised MAP on all three bench collections (a word said often in a
+    # long abstract keeps counting); b and the title weight kept at the usual 0.75 and 3
+    # (0.5 / 0.9 and 2 / 5 moved MAP by less than 0.005, in no consistent direction)
+    k1: float = 2.0  # term frequency saturation
+    b: float = 0.75  # length normalisation (the same for both fields)
+    title_weight: float = 3.0  # a title occurrence counts as this many body occurrences
+    proximity: float = 0.5  # weight of the proximity bonus (0: none)
+    all_words: float = ALL_WORDS_BOOST  # documents with every word: score times 1 + this
+
+
+SETTINGS = Settings()
+PROXIMITY_UP_TO = 8  # words; a longer question's words meet by chance (it cost MAP on CISI)
+RERANK = 200  # the best documents by BM25F that the proximity bonus may reorder
+_FIELDS = frozenset(DEFAULT_FIELDS)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One stem of the query: its weight (query frequency, or the live prefix's share), the
+    fields it is searched in, and whether it is a word the user wrote (proximity counts
+    those only)."""
+
+    stem: str
+    weight: float
+    fields: frozenset[str]
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    units: tuple[Unit, ...]
+    all_words: query.Query | None  # the all-words clause, when the parser added one
+
+
+def units_of(q: query.Query) -> Plan:
+    """The stems of a word query, or Unsupported for any other query."""
+    all_words = None
+    rest = q
+    if type(q) is query.Or:  # the all-words clause: beside the words, or flattened among them
+        bonus = [c for c in q.subqueries if _is_all_words(c)]
+        if len(bonus) == 1:
+            all_words = bonus[0]
+            rest = query.Or([c for c in q.subqueries if c is not all_words], boost=q.boost)
+    leaves: list[tuple[query.Query, float]] = []
+    _leaves(rest, 1.0, leaves)
+    merged: dict[tuple[str, float, bool], set[str]] = {}
+    for leaf, boost in leaves:
+        if isinstance(leaf, WordPrefix):
+            for stem in leaf.stems:
+                merged.setdefault((stem, boost * leaf.boost, False), set()).add(leaf.fieldname)
+        else:
+            merged.setdefault((leaf.text, boost * leaf.boost, True), set()).add(leaf.fieldname)
+    units = tuple(Unit(s, w, frozenset(f), exact) for (s, w, exact), f in merged.items())
+    if not units:
+        raise Unsupported("no words")
+    return Plan(units, all_words)
+
+
+def _is_all_words(q: query.Query) -> bool:
+    return type(q) is query.And and q.boost == ALL_WORDS_BOOST
+
+
+def _leaves(q: query.Query, boost: float, out: list) -> None:
+    if type(q) is query.Or:
+        for child in q.subqueries:
+            _leaves(child, boost * q.boost, out)
+    elif type(q) in (query.Term, WordPrefix) and q.fieldname in _FIELDS:
+        out.append((q, boost))
+    else:
+        raise Unsupported(type(q).__name__)
+
+
+def rank(
+    searcher,
+    q: query.Query,
+    *,
+    limit: int | None,
+    filter_q=None,
+    allowed: set[int] | None = None,
+    settings: Settings | None = None,
+) -> Ranked:
+    """The top `limit` of a word query (every match when None), within the filter query's
+    matches and the `allowed` global document numbers; Unsupported for other queries."""
+    plan = units_of(q)
+    settings = settings or SETTINGS
+    stats = Stats(searcher)
+    scorer = _Scorer(searcher, plan, settings, stats)
+    found: list[tuple[Segment, int, np.ndarray, np.ndarray]] = []
+    kept: list[np.ndarray] = []
+    cache = shared_cache()
+    for seg, offset in segments(searcher):
+        ev = Evaluator(searcher, seg, cache, stats)
+        hit, score = scorer.segment(seg)
+        if plan.all_words is not None and settings.all_words:
+            every = ev.evaluate(plan.all_words).hit
+            score = np.where(every, score * (1 + settings.all_words), score)
+        wanted = hit.copy()
+        if filter_q is not None:
+            wanted &= ev.evaluate(filter_q).hit
+        if allowed is not None:
+            wanted &= _allowed_mask(allowed, offset, seg.size)
+        local = np.flatnonzero(hit)
+        if len(local):
+            found.append((seg, offset, local, score[local]))
+            kept.append(wanted[local])
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return Ranked(0, empty, np.zeros(0))
+    docs = np.concatenate([local + offset for _s, offset, local, _sc in found])
+    scores = np.concatenate([sc for _s, _o, _l, sc in found])
+    if settings.proximity > 0:
+        # over every match, filtered or not: a filter narrows the list, never reorders it
+        scores = scores + _proximity(scorer, found, docs, scores, settings)
+    keep = np.concatenate(kept)
+    return Ranked(int(keep.sum()), *top(docs[keep], scores[keep], limit))
+
+
+def _proximity(scorer: _Scorer, found, docs, scores, settings: Settings) -> np.ndarray:
+    """The bonus of the best RERANK documents by BM25F (0 for the others: their order is
+    BM25F's, and none of them can pass a reranked one, whose bonus is >= 0)."""
+    exact = [u for u in scorer.plan.units if u.exact and "body" in u.fields]
+    bonus = np.zeros(len(docs))
+    if not 2 <= len({u.stem for u in exact}) <= PROXIMITY_UP_TO:
+        return bonus
+    best, _s = top(np.arange(len(docs)), scores, RERANK)
+    chosen = np.zeros(len(docs), bool)
+    chosen[best] = True
+    start = 0
+    for seg, _offset, local, _sc in found:
+        end = start + len(local)
+        rows = np.flatnonzero(chosen[start:end])
+        if len(rows):
+            candidates = local[rows]
+            bonus[start + rows] = settings.proximity * scorer.proximity(seg, candidates, exact)
+        start = end
+    return bonus
+
+
+def _allowed_mask(allowed: set[int], offset: int, size: int) -> np.ndarray:
+    mask = np.zeros(size, bool)
+    local = np.fromiter((d - offset for d in allowed if offset <= d < offset + size), np.int64)
+    mask[local] = True
+    return mask
+
+
+class _Scorer:
+    """BM25F of a plan's units, one segment at a time (statistics from the whole index)."""
+
+    def __init__(self, searcher, plan: Plan, settings: Settings, stats: Stats) -> None:
+        self.searcher = searcher
+        self.schema = searcher.schema
+        self.plan = plan
+        self.settings = settings
+        self.stats = stats
+        self.count = max(searcher.doc_count(), 1)
+        self._idf: dict[str, float] = {}
+
+    def btext(self, fieldname: str, stem: str) -> bytes:
+        return self.schema[fieldname].to_bytes(stem)
+
+    def idf(self, unit: Unit) -> float:
+        """Robertson-Sparck Jones idf of a stem, with its document frequency the larger of
+        its title's and its body's (a title word is nearly always in the body too)."""
+        found = self._idf.get(unit.stem)
+        if found is None:
+            df = max(self.searcher.doc_frequency(f, self.btext(f, unit.stem)) for f in unit.fields)
+            found = self._idf[unit.stem] = math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+        return found
+
+    def segment(self, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
+        """(hit, score) of every document of one segment."""
+        n = seg.size
+        hit = np.zeros(n, bool)
+        score = np.zeros(n)
+        for unit in self.plan.units:
+            ids, scores = self.unit_scores(seg, unit)
+            if len(ids):
+                hit[ids] = True
+                score[ids] += unit.weight * scores
+        if seg.live is not None:
+            hit &= seg.live
+        return hit, score
+
+    def unit_scores(self, seg: Segment, unit: Unit) -> tuple[np.ndarray, np.ndarray]:
+        """(local ids, BM25F score) of one stem in one segment, cached with the statistics
+        and settings it was computed with."""
+        cache = shared_cache()
+        s = self.settings
+        idf = self.idf(unit)
+        avg = tuple(self.stats.avgfl(f) for f in sorted(unit.fields))
+        key = (seg.key, "bm25f", unit.stem, unit.fields, idf, avg, s.k1, s.b, s.title_weight)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached.ids, cached.weights
+        parts = []
+        for fieldname in sorted(unit.fields):
+            btext = self.btext(fieldname, unit.stem)
+            if (fieldname, btext) not in seg.reader:
+                continue
+            postings = cache.postings(seg.key, seg.reader, fieldname, btext)
+            lengths = cache.lengths(seg.key, seg.reader, fieldname)[postings.ids]
+            norm = (1 - s.b) + s.b * lengths / self.stats.avgfl(fieldname)
+            if fieldname == "title":  # posting weights hold the schema's title boost
+                tf = s.title_weight * (postings.weights / TITLE_BOOST)
+            else:
+                tf = postings.weights
+            parts.append((postings.ids, tf / norm))
+        if not parts:
+            ids, scores = np.zeros(0, np.int64), np.zeros(0)
+        else:
+            ids = np.unique(np.concatenate([p[0] for p in parts]))
+            pseudo = np.zeros(len(ids))
+            for part_ids, part_tf in parts:
+                pseudo[np.searchsorted(ids, part_ids)] += part_tf
+            scores = idf * pseudo * (s.k1 + 1) / (pseudo + s.k1)
+        cache.put(key, TermPostings(ids, scores))
+        return ids, scores
+
+    def proximity(self, seg: Segment, candidates: np.ndarray, units: list[Unit]) -> np.ndarray:
+        """The proximity bonus of some documents of one segment (local numbers, ascending)."""
+        cache = shared_cache()
+        words, weights = [], []
+        for unit in units:
+            btext = self.btext("body", unit.stem)
+            if ("body", btext) not in seg.reader:
+                continue
+            words.append(cache.positions(seg.key, seg.reader, "body", btext))
+            weights.append(unit.weight * self.idf(unit))
+        if len(words) < 2:
+            return np.zeros(len(candidates))
+        lengths = cache.lengths(seg.key, seg.reader, "body")[candidates]
+        norm = (1 - self.settings.b) + self.settings.b * lengths / self.stats.avgfl("body")
+        return proximity.bonus(candidates, words, np.asarray(weights), self.settings.k1, norm)

@@ -1,0 +1,133 @@
+"""Ranking of word queries (search/ranking.py, proximity.py, query_words.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query
+
+from tuireader.search import Filters, SearchService, proximity, ranking, whoosh_query
+from tuireader.search.vector.positions import TermPositions
+
+FILLER = "harbour morning council bridge weather station report market summer road"
+
+
+def build(tmp_path: Path, docs: dict[str, str]) -> SearchService:
+    """A library of plain-text articles (title line, blank line, body), in name order."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for name, (title, body) in sorted((k, v.split("\n", 1)) for k, v in docs.items()):
+        (lib / f"{name}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    svc = SearchService(lib, tmp_path / "cache")
+    svc.refresh(processes=1)
+    return svc
+
+
+def titles(svc: SearchService, text: str, **kw) -> list[str]:
+    found = svc.search(text, suggest=False, details=False, **kw)
+    assert found.error is None, found.error
+    return [h.title for h in found.hits]
+
+
+@pytest.fixture
+def mirrored(tmp_path: Path) -> SearchService:
+    """Two articles with the same words, one mostly about ferries, one about trams."""
+    return build(
+        tmp_path,
+        {
+            "a": f"Notes one\nferry ferry ferry tram {FILLER}",
+            "b": f"Notes two\ntram tram tram ferry {FILLER}",
+            "c": f"Notes three\n{FILLER} {FILLER}",
+        },
+    )
+
+
+def test_a_word_repeated_in_the_query_counts_more(mirrored: SearchService) -> None:
+    assert titles(mirrored, "ferry tram ferry")[0] == "Notes one"
+    assert titles(mirrored, "tram ferry tram")[0] == "Notes two"
+
+
+def test_question_words_cost_nothing(tmp_path: Path) -> None:
+    svc = build(
+        tmp_path,
+        {
+            "a": f"What about it\nwhat which how where there {FILLER}",
+            "b": f"Crossing\nthe ferry {FILLER}",
+        },
+    )
+    assert titles(svc, "what about ferries, and how") == ["Crossing"]
+    assert titles(svc, "what") == ["What about it"]  # alone, a question word is searched
+    parsed = whoosh_query.parse("how does the ferry work")
+    assert {t.text for t in parsed.leaves()} == {"ferri", "work"}
+
+
+def test_words_near_each_other_rank_first(tmp_path: Path) -> None:
+    # the same words, as often, in bodies of the same length: only their distance differs,
+    # and the article with them together comes second in the library (so it would lose a
+    # tie broken by document number)
+    far = f"ferry {FILLER} {FILLER} timetable"
+    near = f"ferry timetable {FILLER} {FILLER}"
+    svc = build(tmp_path, {"a": f"Apart\n{far}", "b": f"Together\n{near}"})
+    assert titles(svc, "ferry timetable") == ["Together", "Apart"]
+
+
+def test_operators_phrases_fields_and_filters_keep_their_meaning(mirrored: SearchService) -> None:
+    assert titles(mirrored, '"ferry tram"') == ["Notes one"]
+    assert titles(mirrored, "ferry -tram") == []
+    assert titles(mirrored, "title:two ferry")[0] == "Notes two"
+    assert set(titles(mirrored, "ferry OR weather")) == {"Notes one", "Notes two", "Notes three"}
+    assert titles(mirrored, "ferry", filters=Filters(format="markdown")) == []
+
+
+def test_only_word_queries_are_ranked_here() -> None:
+    assert {u.stem for u in ranking.units_of(whoosh_query.parse("ferry tram")).units} == {
+        "ferri",
+        "tram",
+    }
+    for text in ['"ferry tram"', "ferry -tram", "author:okafor ferry", "date:2020 ferry"]:
+        with pytest.raises(ranking.Unsupported):
+            ranking.units_of(whoosh_query.parse(text))
+
+
+def test_allowed_documents_narrow_without_changing_scores(mirrored: SearchService) -> None:
+    searcher = mirrored.store.searcher()
+    q = whoosh_query.parse("ferry tram")
+    everything = ranking.rank(searcher, q, limit=None)
+    scores = dict(zip(everything.docnums.tolist(), everything.scores.tolist(), strict=True))
+    one = everything.docnums.tolist()[1]
+    only = ranking.rank(searcher, q, limit=None, allowed={one})
+    assert only.total == 1 and only.docnums.tolist() == [one]
+    assert only.scores.tolist() == [scores[one]]
+
+
+def _positions(rows: dict[int, list[int]]) -> TermPositions:
+    ids = np.array(sorted(rows), dtype=np.int64)
+    counts = [len(rows[d]) for d in sorted(rows)]
+    starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    flat = np.array([p for d in sorted(rows) for p in rows[d]], dtype=np.int64)
+    return TermPositions(ids, starts, flat)
+
+
+def test_the_bonus_falls_with_distance_and_ends_past_the_window() -> None:
+    a = _positions({0: [10], 1: [10], 2: [10], 3: [10]})
+    b = _positions({0: [11], 1: [12], 2: [10 + proximity.WINDOW + 1], 3: [9]})
+    bonus = proximity.bonus(np.arange(4), [a, b], np.array([2.0, 2.0]), 1.2, np.ones(4))
+    assert bonus[0] > bonus[1] > 0
+    assert bonus[2] == 0
+    assert bonus[3] == pytest.approx(bonus[0])  # order does not matter
+
+
+def test_a_repeated_word_is_not_near_itself() -> None:
+    a = _positions({0: [1, 2, 3]})
+    b = _positions({0: [50]})
+    assert proximity.bonus(np.arange(1), [a, b], np.ones(2), 1.2, np.ones(1))[0] == 0
+
+
+def test_a_live_prefix_counts_below_the_word(mirrored: SearchService) -> None:
+    q = mirrored._parse("tram fer", live=True)
+    plan = ranking.units_of(q)
+    prefix = [u for u in plan.units if not u.exact]
+    assert prefix and all(u.weight < 1 for u in prefix)
+    assert isinstance(q, query.Query)

@@ -124,3 +124,11 @@ def test_cli_related_text_and_unknown_article(topics):
     missing = run_cli("--library", str(topics), "related", "nothing-here.txt")
     assert missing.returncode == 1
     assert missing.stderr.strip().count("\n") == 0 and "nothing-here.txt" in missing.stderr
+
+
+def test_fewer_terms_as_the_index_has_more_segments():
+    from tuireader.search.related import MIN_TERMS, TERMS, term_count
+
+    assert term_count(1) == TERMS
+    assert term_count(18) == 22
+    assert term_count(500) == MIN_TERMS

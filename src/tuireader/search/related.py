@@ -22,9 +22,13 @@ from tuireader.search import whoosh_query
 from tuireader.search.whoosh_count import Count
 from tuireader.search.whoosh_schema import TOKEN_RE, fold_word, stem_folded
 
-TERMS = (
-    40  # bench/related_bench.py on BBC (share of the top 10 on topic): 25 0.89, 40 0.91, 60 0.91
-)
+# bench/related_bench.py on BBC (share of the top 10 from the article's topic): 25 terms
+# 0.87, 40 terms 0.91. Each term costs one posting read per index segment (Whoosh's pickled
+# blocks: ~0.1 ms each), so fewer terms are asked for as segments grow: 40 up to 10
+# segments, 22 at 18 (100,000 articles indexed in batches), 40 again after --optimize.
+TERMS = 40
+MIN_TERMS = 20
+LOOKUPS = 400
 TITLE_WEIGHT = 3  # a title word counts as three of the body's
 MAX_SHARE = 0.5  # terms in more of the library than this tell nothing apart
 MAX_TEXT = 200_000  # characters of a long article (a book) read for its terms
@@ -34,6 +38,7 @@ MAX_TEXT = 200_000  # characters of a long article (a book) read for its terms
 class Term:
     text: str  # the index term (a stem)
     weight: float
+    df: int = 0  # articles with it (its postings: what scoring it costs)
 
 
 def strongest_terms(
@@ -68,12 +73,17 @@ def strongest_terms(
         found = max(df(w) for w in words[term])
         if found <= 1 or found > total * max_share:
             continue
-        scored.append(Term(term, (1 + math.log(n)) * math.log(total / found)))
+        scored.append(Term(term, (1 + math.log(n)) * math.log(total / found), found))
     scored.sort(key=lambda t: (-t.weight, t.text))
     return scored[:limit]
 
 
 MARKED = 10  # the strongest terms marked in a related article's snippet
+
+
+def term_count(segments: int) -> int:
+    """How many terms to search with, for an index of this many segments."""
+    return max(MIN_TERMS, min(TERMS, LOOKUPS // max(1, segments)))
 
 
 def like_query(terms: list[Term]) -> query.Query | None:

@@ -381,7 +381,10 @@ class SearchService:
                 )
             body = self.catalog.bodies([entry.id]).get(entry.id, "")
             catalog = self.catalog
-            terms = related.strongest_terms(entry.title, body, catalog.word_count, catalog.count())
+            limit_terms = related.term_count(len(searcher.leaf_searchers()))
+            terms = related.strongest_terms(
+                entry.title, body, catalog.word_count, catalog.count(), limit=limit_terms
+            )
             words = " ".join(t.text for t in terms)
             like = related.like_query(terms)
             if like is None:

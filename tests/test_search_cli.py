@@ -44,7 +44,7 @@ def test_index_progress_json_is_one_object_per_line(lib: Path) -> None:
     assert result.returncode == 0
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert all(set(x) == {"phase", "done", "total"} for x in lines[:-1])
-    assert {x["phase"] for x in lines[:-1]} == {"scan", "parse", "index"}
+    assert {x["phase"] for x in lines[:-1]} == {"scan", "parse", "index", "duplicates"}
     summary = lines[-1]["summary"]
     assert summary["added"] == 3 and summary["rebuilt"] and not summary["busy"]
     assert summary["skipped"] == [{"path": "empty.txt", "reason": summary["skipped"][0]["reason"]}]

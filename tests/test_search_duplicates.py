@@ -306,3 +306,14 @@ def test_cli_search_and_related_list_copies_once(library):
     assert len(air) == 1 and len(air[0]["copies"]) == 1  # another story's copies: once
     out = run_cli("--library", str(library), "related", "air/one.txt", "--json")
     assert not any(h["path"] == "air/two.txt" for h in json.loads(out.stdout)["hits"])
+
+
+def test_refresh_reports_the_duplicates_phase(library, tmp_path):
+    seen = []
+    svc = SearchService(library, tmp_path / "cache")
+    svc.refresh(processes=1, progress=seen.append)
+    phases = [p.phase for p in seen]
+    assert phases[-1] == "duplicates" and seen[-1].done == seen[-1].total == 5
+    seen.clear()
+    svc.refresh(processes=1, progress=seen.append)  # nothing changed: nothing to sign
+    assert "duplicates" not in [p.phase for p in seen]

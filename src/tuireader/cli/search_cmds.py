@@ -42,7 +42,12 @@ if TYPE_CHECKING:
 EXIT_NO_HITS = 1
 EXIT_BAD_QUERY = 2
 EXIT_NO_INDEX = 3
-_PHASES = {"scan": "Scanning", "parse": "Reading files", "index": "Indexing"}
+_PHASES = {
+    "scan": "Scanning",
+    "parse": "Reading files",
+    "index": "Indexing",
+    "duplicates": "Finding copies",
+}
 
 
 def service(app: AppContext) -> SearchService:

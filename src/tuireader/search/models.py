@@ -138,7 +138,7 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class IndexProgress:
-    """A progress report of `refresh`: phase is "scan", "parse" or "index"."""
+    """A progress report of `refresh`: phase is "scan", "parse", "index" or "duplicates"."""
 
     phase: str
     done: int

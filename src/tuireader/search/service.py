@@ -161,12 +161,12 @@ class SearchService:
                 index=index,
             )
             if index:  # with the index: the catalog-only pass is the reader's fast start
-                self.update_duplicates()
+                self.update_duplicates(progress=progress)
             return summary
         finally:
             self.lock.release()
 
-    def update_duplicates(self) -> bool:
+    def update_duplicates(self, progress: Callable[[IndexProgress], None] | None = None) -> bool:
         """Bring the near-duplicate groups up to date with the catalog (signatures of new
         and changed bodies only). The caller holds the writer lock; True if they changed."""
         entries = self.entries()
@@ -175,6 +175,9 @@ class SearchService:
             self.catalog.bodies,
             urls={e.id: e.url for e in entries},
             processes=default_processes(),
+            progress=(lambda d, t: progress(IndexProgress("duplicates", d, t)))
+            if progress
+            else None,
         )
 
     def optimize(self) -> bool:

@@ -107,11 +107,12 @@ class DuplicateStore:
         *,
         urls: dict[str, str | None] | None = None,
         processes: int = 1,
+        progress: Callable[[int, int], None] | None = None,
     ) -> bool:
         """Follow the catalog (`fingerprints`: id -> fingerprint of every article, `urls`:
         id -> its address; `bodies` reads some ids' bodies) and group again when anything
         changed. True if it did. Many new bodies are signed in `processes` worker
-        processes (about 1 ms each)."""
+        processes (about 1 ms each); `progress(done, total)` hears of each batch."""
         keys = {i: article_key((urls or {}).get(i)) for i in fingerprints}
         known = {
             i: (fp, u) for i, fp, u in self.db.execute("SELECT id, fingerprint, url FROM sigs")
@@ -130,6 +131,8 @@ class DuplicateStore:
                     # an empty body's fingerprint is every empty body's: not a copy of them
                     fp = fingerprints[i] if body.strip() else ""
                     rows.append((i, fp, keys[i], sig.tobytes() if sig is not None else None))
+                if progress is not None:
+                    progress(len(rows), len(todo))
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:

@@ -11,47 +11,11 @@ import numpy as np
 import pytest
 
 from cli_helpers import run_cli
+from test_search_service import WORDS
 from tuireader.search import SearchService
 from tuireader.search.dedupe import groups, minhash
 from tuireader.search.dedupe.folding import fold
 from tuireader.search.dedupe.store import DuplicateStore
-
-WORDS = [
-    "harbour",
-    "council",
-    "winter",
-    "ferry",
-    "bridge",
-    "engineer",
-    "island",
-    "market",
-    "bread",
-    "flour",
-    "oven",
-    "garden",
-    "river",
-    "valley",
-    "railway",
-    "station",
-    "museum",
-    "painting",
-    "concert",
-    "theatre",
-    "forest",
-    "mountain",
-    "weather",
-    "election",
-    "budget",
-    "school",
-    "teacher",
-    "hospital",
-    "doctor",
-    "factory",
-    "worker",
-    "harvest",
-    "orchard",
-    "village",
-]
 
 
 def prose(seed: int, n: int = 160) -> str:

@@ -95,6 +95,6 @@ class HelpScreen(ModalScreen[None]):
 
 def _table(title: str, left: str, right: str) -> Table:
     table = Table(title=title, box=None, expand=True, title_justify="left", pad_edge=False)
-    table.add_column(left, style="bold", no_wrap=True, ratio=1)
+    table.add_column(left, style="bold", ratio=1)  # long keys wrap, never cut
     table.add_column(right, ratio=2)
     return table

@@ -161,6 +161,8 @@ COMMANDS = [
     ("related", "markup.md", "--json"),
     ("duplicates",),
     ("duplicates", "--json"),
+    ("outline", "markup.md"),
+    ("outline", "markup.md", "--json"),
     ("bookmark", "list"),
     ("bookmark", "list", "--json"),
     ("highlight", "list"),

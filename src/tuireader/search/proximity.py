@@ -15,6 +15,8 @@ a document, so WINDOW lags cover every pair).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from tuireader.search.vector.positions import TermPositions
@@ -24,12 +26,14 @@ WINDOW = 2  # the paper's 5 cost MAP on every bench collection; 2 (adjacent, or 
 
 
 def occurrences(
-    candidates: np.ndarray, words: list[TermPositions]
+    candidates: np.ndarray, words: Sequence[TermPositions | None]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(candidate index, position, word index) of every occurrence of the words in the
-    candidate documents, sorted by candidate then position."""
+    """(candidate index, position, word index) of every occurrence of the words (None: a
+    word this segment lacks) in the candidate documents, sorted by candidate then position."""
     docs, positions, which = [], [], []
     for w, term in enumerate(words):
+        if term is None or not len(term.ids):
+            continue
         rows = np.searchsorted(term.ids, candidates)
         inside = rows < len(term.ids)
         present = np.flatnonzero(
@@ -56,15 +60,28 @@ def occurrences(
 
 def bonus(
     candidates: np.ndarray,
-    words: list[TermPositions],
+    words: Sequence[TermPositions | None],
     weights: np.ndarray,
     k1: float,
     norm: np.ndarray,
 ) -> np.ndarray:
     """The BM25TP bonus of each candidate (local document numbers, ascending): `weights` per
     word, `norm` per candidate (its length over the average, as BM25 normalises it)."""
-    n, nwords = len(candidates), len(words)
-    doc, pos, word = occurrences(candidates, words)
+    return bonus_of(*occurrences(candidates, words), len(candidates), weights, k1, norm)
+
+
+def bonus_of(
+    doc: np.ndarray,
+    pos: np.ndarray,
+    word: np.ndarray,
+    n: int,
+    weights: np.ndarray,
+    k1: float,
+    norm: np.ndarray,
+) -> np.ndarray:
+    """`bonus` from the occurrences of n candidates (those of several segments may be
+    joined, their candidate numbers shifted to follow each other)."""
+    nwords = len(weights)
     acc = np.zeros(n * nwords)
     for lag in range(1, WINDOW + 1):
         if len(doc) <= lag:

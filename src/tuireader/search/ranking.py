@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 from whoosh import query
 
 from tuireader.search import proximity
 from tuireader.search.vector.evaluate import Evaluator, Segment, Stats, Unsupported
+from tuireader.search.vector.positions import TermPositions
 from tuireader.search.vector.postings import TermPostings
 from tuireader.search.vector.run import Ranked, segments, shared_cache, top
 from tuireader.search.whoosh_query import ALL_WORDS_BOOST
@@ -60,6 +62,7 @@ SETTINGS = Settings()
 PROXIMITY_UP_TO = 8  # words; a longer question's words meet by chance (it cost MAP on CISI)
 RERANK = 200  # the best documents by BM25F that the proximity bonus may reorder
 _FIELDS = frozenset(DEFAULT_FIELDS)
+_IDF: dict[tuple, float] = {}  # (segments and their live counts, stem, fields) -> idf
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class Unit:
 @dataclass(frozen=True)
 class Plan:
     units: tuple[Unit, ...]
-    all_words: query.Query | None  # the all-words clause, when the parser added one
+    # the all-words clause, when the parser added one: the stems that match each word
+    all_words: tuple[frozenset[str], ...] | None
 
 
 def units_of(q: query.Query) -> Plan:
@@ -87,8 +91,8 @@ def units_of(q: query.Query) -> Plan:
     if type(q) is query.Or:  # the all-words clause: beside the words, or flattened among them
         bonus = [c for c in q.subqueries if _is_all_words(c)]
         if len(bonus) == 1:
-            all_words = bonus[0]
-            rest = query.Or([c for c in q.subqueries if c is not all_words], boost=q.boost)
+            all_words = tuple(_stems(word) for word in bonus[0].subqueries)
+            rest = query.Or([c for c in q.subqueries if c is not bonus[0]], boost=q.boost)
     leaves: list[tuple[query.Query, float]] = []
     _leaves(rest, 1.0, leaves)
     merged: dict[tuple[str, float, bool], set[str]] = {}
@@ -102,6 +106,16 @@ def units_of(q: query.Query) -> Plan:
     if not units:
         raise Unsupported("no words")
     return Plan(units, all_words)
+
+
+def _stems(q: query.Query) -> frozenset[str]:
+    leaves: list[tuple[query.Query, float]] = []
+    _leaves(q, 1.0, leaves)
+    return frozenset(s for leaf, _b in leaves for s in _leaf_stems(leaf))
+
+
+def _leaf_stems(leaf: query.Query) -> tuple[str, ...]:
+    return leaf.stems if isinstance(leaf, WordPrefix) else (leaf.text,)
 
 
 def _is_all_words(q: query.Query) -> bool:
@@ -136,15 +150,13 @@ def rank(
     found: list[tuple[Segment, int, np.ndarray, np.ndarray]] = []
     kept: list[np.ndarray] = []
     cache = shared_cache()
-    for seg, offset in segments(searcher):
-        ev = Evaluator(searcher, seg, cache, stats)
+    parts = segments(searcher)
+    scorer.signature = tuple((seg.key, seg.reader.doc_count()) for seg, _o in parts)
+    for seg, offset in parts:
         hit, score = scorer.segment(seg)
-        if plan.all_words is not None and settings.all_words:
-            every = ev.evaluate(plan.all_words).hit
-            score = np.where(every, score * (1 + settings.all_words), score)
         wanted = hit.copy()
         if filter_q is not None:
-            wanted &= ev.evaluate(filter_q).hit
+            wanted &= Evaluator(searcher, seg, cache, stats).evaluate(filter_q).hit
         if allowed is not None:
             wanted &= _allowed_mask(allowed, offset, seg.size)
         local = np.flatnonzero(hit)
@@ -165,7 +177,8 @@ def rank(
 
 def _proximity(scorer: _Scorer, found, docs, scores, settings: Settings) -> np.ndarray:
     """The bonus of the best RERANK documents by BM25F (0 for the others: their order is
-    BM25F's, and none of them can pass a reranked one, whose bonus is >= 0)."""
+    BM25F's, and none of them can pass a reranked one, whose bonus is >= 0). The segments'
+    candidates are joined into one computation."""
     exact = [u for u in scorer.plan.units if u.exact and "body" in u.fields]
     bonus = np.zeros(len(docs))
     if not 2 <= len({u.stem for u in exact}) <= PROXIMITY_UP_TO:
@@ -173,14 +186,24 @@ def _proximity(scorer: _Scorer, found, docs, scores, settings: Settings) -> np.n
     best, _s = top(np.arange(len(docs)), scores, RERANK)
     chosen = np.zeros(len(docs), bool)
     chosen[best] = True
-    start = 0
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    norms, where = [], []
+    start = joined = 0
     for seg, _offset, local, _sc in found:
         end = start + len(local)
         rows = np.flatnonzero(chosen[start:end])
         if len(rows):
             candidates = local[rows]
-            bonus[start + rows] = settings.proximity * scorer.proximity(seg, candidates, exact)
+            doc, pos, word = proximity.occurrences(candidates, scorer.positions(seg, exact))
+            parts.append((doc + joined, pos, word))
+            norms.append(scorer.body_norm(seg, candidates))
+            where.append(start + rows)
+            joined += len(rows)
         start = end
+    weights = np.array([u.weight * scorer.idf(u) for u in exact])
+    doc, pos, word = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    value = proximity.bonus_of(doc, pos, word, joined, weights, settings.k1, np.concatenate(norms))
+    bonus[np.concatenate(where)] = settings.proximity * value
     return bonus
 
 
@@ -201,32 +224,50 @@ class _Scorer:
         self.settings = settings
         self.stats = stats
         self.count = max(searcher.doc_count(), 1)
-        self._idf: dict[str, float] = {}
+        self.signature: tuple = ()
 
     def btext(self, fieldname: str, stem: str) -> bytes:
         return self.schema[fieldname].to_bytes(stem)
 
     def idf(self, unit: Unit) -> float:
         """Robertson-Sparck Jones idf of a stem, with its document frequency the larger of
-        its title's and its body's (a title word is nearly always in the body too)."""
-        found = self._idf.get(unit.stem)
+        its title's and its body's (a title word is nearly always in the body too). Kept
+        while the index's segments and deletions stay the same: the next letter typed
+        asks again for the words before it."""
+        key = (self.signature, unit.stem, unit.fields)
+        found = _IDF.get(key)
         if found is None:
             df = max(self.searcher.doc_frequency(f, self.btext(f, unit.stem)) for f in unit.fields)
-            found = self._idf[unit.stem] = math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+            found = math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+            if len(_IDF) > 100_000 or any(k[0] != self.signature for k in islice(_IDF, 1)):
+                _IDF.clear()
+            _IDF[key] = found
         return found
 
     def segment(self, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
-        """(hit, score) of every document of one segment."""
+        """(hit, score) of every document of one segment, with the all-words bonus."""
         n = seg.size
         hit = np.zeros(n, bool)
         score = np.zeros(n)
+        found: dict[str, list[np.ndarray]] = {}
         for unit in self.plan.units:
             ids, scores = self.unit_scores(seg, unit)
             if len(ids):
                 hit[ids] = True
                 score[ids] += unit.weight * scores
+                found.setdefault(unit.stem, []).append(ids)
         if seg.live is not None:
             hit &= seg.live
+        groups = self.plan.all_words
+        if groups and self.settings.all_words:
+            every = np.ones(n, bool)
+            for stems in groups:
+                word = np.zeros(n, bool)
+                for stem in stems:
+                    for ids in found.get(stem, ()):
+                        word[ids] = True
+                every &= word
+            score = np.where(every, score * (1 + self.settings.all_words), score)
         return hit, score
 
     def unit_scores(self, seg: Segment, unit: Unit) -> tuple[np.ndarray, np.ndarray]:
@@ -264,18 +305,14 @@ class _Scorer:
         cache.put(key, TermPostings(ids, scores))
         return ids, scores
 
-    def proximity(self, seg: Segment, candidates: np.ndarray, units: list[Unit]) -> np.ndarray:
-        """The proximity bonus of some documents of one segment (local numbers, ascending)."""
+    def positions(self, seg: Segment, units: list[Unit]) -> list[TermPositions]:
+        """The body positions of some stems in one segment (empty for a stem it lacks)."""
         cache = shared_cache()
-        words, weights = [], []
-        for unit in units:
-            btext = self.btext("body", unit.stem)
-            if ("body", btext) not in seg.reader:
-                continue
-            words.append(cache.positions(seg.key, seg.reader, "body", btext))
-            weights.append(unit.weight * self.idf(unit))
-        if len(words) < 2:
-            return np.zeros(len(candidates))
-        lengths = cache.lengths(seg.key, seg.reader, "body")[candidates]
-        norm = (1 - self.settings.b) + self.settings.b * lengths / self.stats.avgfl("body")
-        return proximity.bonus(candidates, words, np.asarray(weights), self.settings.k1, norm)
+        return [
+            cache.positions(seg.key, seg.reader, "body", self.btext("body", u.stem)) for u in units
+        ]
+
+    def body_norm(self, seg: Segment, candidates: np.ndarray) -> np.ndarray:
+        """BM25's length norm of some documents' bodies."""
+        lengths = shared_cache().lengths(seg.key, seg.reader, "body")[candidates]
+        return (1 - self.settings.b) + self.settings.b * lengths / self.stats.avgfl("body")

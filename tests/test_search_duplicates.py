@@ -281,3 +281,14 @@ def test_refresh_reports_the_duplicates_phase(library, tmp_path):
     seen.clear()
     svc.refresh(processes=1, progress=seen.append)  # nothing changed: nothing to sign
     assert "duplicates" not in [p.phase for p in seen]
+
+
+def test_a_library_indexed_before_duplicates_existed_is_stale_until_grouped(library, tmp_path):
+    svc = refreshed(library, tmp_path)
+    assert not svc.stale()
+    svc.close()
+    (tmp_path / "cache" / "duplicates.sqlite3").unlink()  # as an older tuireader left it
+    svc = SearchService(library, tmp_path / "cache")
+    assert svc.stale()
+    svc.refresh(processes=1)
+    assert not svc.stale() and len(svc.duplicate_groups()) == 1

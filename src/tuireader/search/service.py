@@ -95,6 +95,8 @@ class SearchService:
         catalog = self.catalog
         if self._damaged or catalog.pending_count() > 0:
             return True
+        if self.duplicates.signed_count() not in (None, catalog.count()):
+            return True  # copies not looked for yet (a new store, or an older tuireader's)
         files = self.files()
         digest = walk_digest(files)
         known = catalog.walk_digest()

@@ -178,6 +178,11 @@ class DuplicateStore:
         except sqlite3.Error:
             return []
 
+    def signed_count(self) -> int | None:
+        """How many articles the store follows (None: it cannot be read)."""
+        rows = self._rows("SELECT count(*) FROM sigs")
+        return rows[0][0] if rows else None
+
     def groups(self) -> list[list[str]]:
         """Every group of two or more ids (sorted), ordered by their first id."""
         members: dict[str, list[str]] = {}

@@ -131,3 +131,13 @@ def test_a_live_prefix_counts_below_the_word(mirrored: SearchService) -> None:
     prefix = [u for u in plan.units if not u.exact]
     assert prefix and all(u.weight < 1 for u in prefix)
     assert isinstance(q, query.Query)
+
+
+def test_a_question_mark_ends_a_question_and_a_wildcard_stays_one(tmp_path: Path) -> None:
+    svc = build(
+        tmp_path,
+        {"a": f"Winter crossings\nferry winter {FILLER}", "b": f"Team sheet\nteam tram {FILLER}"},
+    )
+    assert titles(svc, "how do ferries cross in winter?") == ["Winter crossings"]
+    assert titles(svc, "what is a ferry?")[0] == "Winter crossings"
+    assert set(titles(svc, "t?am")) == {"Team sheet"}  # team and tram: one letter each

@@ -14,6 +14,7 @@ body terms), `weigh` therefore:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from whoosh import query
@@ -35,6 +36,9 @@ QUERY_STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905 (a word list is easier to read as text)
 )
 _TEXT_FIELDS = frozenset(DEFAULT_FIELDS)
+# a question mark ending a word (then a space, the end, or closing punctuation), in a word
+# with no other wildcard: "winter?" is a question, "t?am" and "colo?r" stay wildcards
+_QUESTION_MARK = re.compile(r"(?<![\w*?])([^\W\d_][\w'’-]*)\?+(?=[\s)\"'.,;:!]|$)")
 
 
 def _stop_stems() -> frozenset[str]:
@@ -42,6 +46,12 @@ def _stop_stems() -> frozenset[str]:
 
 
 _STOP_STEMS = _stop_stems()
+
+
+def question_marks(text: str) -> str:
+    """The question marks that end a question's words taken out, before parsing (Whoosh
+    reads `winter?` as a wildcard: "winter" plus one letter, which finds nothing)."""
+    return _QUESTION_MARK.sub(r"\1", text)
 
 
 def plain_terms(q: query.Query) -> list[query.Term] | None:

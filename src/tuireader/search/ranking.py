@@ -34,8 +34,8 @@ from whoosh import query
 
 from tuireader.search import proximity
 from tuireader.search.vector.evaluate import Evaluator, Segment, Stats, Unsupported
-from tuireader.search.vector.positions import TermPositions
-from tuireader.search.vector.postings import TermPostings
+from tuireader.search.vector.positions import decode
+from tuireader.search.vector.postings import TermPostings, read_postings
 from tuireader.search.vector.run import Ranked, segments, shared_cache, top
 from tuireader.search.whoosh_query import ALL_WORDS_BOOST
 from tuireader.search.whoosh_schema import DEFAULT_FIELDS, TITLE_BOOST
@@ -177,16 +177,18 @@ def rank(
 
 def _proximity(scorer: _Scorer, found, docs, scores, settings: Settings) -> np.ndarray:
     """The bonus of the best RERANK documents by BM25F (0 for the others: their order is
-    BM25F's, and none of them can pass a reranked one, whose bonus is >= 0). The segments'
-    candidates are joined into one computation."""
-    exact = [u for u in scorer.plan.units if u.exact and "body" in u.fields]
+    BM25F's, and none of them can pass a reranked one, whose bonus is >= 0). Every
+    segment's candidates are decoded and scored in one go."""
+    exact = _near_units(scorer.plan)
     bonus = np.zeros(len(docs))
-    if not 2 <= len({u.stem for u in exact}) <= PROXIMITY_UP_TO:
+    if not exact:
         return bonus
     best, _s = top(np.arange(len(docs)), scores, RERANK)
     chosen = np.zeros(len(docs), bool)
     chosen[best] = True
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    row_doc: list[np.ndarray] = []
+    row_word: list[np.ndarray] = []
+    values: list[bytes] = []
     norms, where = [], []
     start = joined = 0
     for seg, _offset, local, _sc in found:
@@ -194,17 +196,45 @@ def _proximity(scorer: _Scorer, found, docs, scores, settings: Settings) -> np.n
         rows = np.flatnonzero(chosen[start:end])
         if len(rows):
             candidates = local[rows]
-            doc, pos, word = proximity.occurrences(candidates, scorer.positions(seg, exact))
-            parts.append((doc + joined, pos, word))
+            for w, unit in enumerate(exact):
+                postings = scorer.with_values(seg, scorer.btext("body", unit.stem))
+                at, inside = _rows_of(postings.ids, candidates)
+                row_doc.append(joined + inside)
+                row_word.append(np.full(len(at), w, dtype=np.int64))
+                encoded = postings.values or ()
+                values.extend(encoded[i] for i in at.tolist())
             norms.append(scorer.body_norm(seg, candidates))
             where.append(start + rows)
             joined += len(rows)
         start = end
+    found_positions = decode(np.zeros(len(values), np.int64), tuple(values), scorer.body_format)
+    counts = np.diff(found_positions.starts)
+    doc = np.repeat(np.concatenate(row_doc), counts)
+    word = np.repeat(np.concatenate(row_word), counts)
+    pos = found_positions.flat
+    order = np.lexsort((pos, doc))
     weights = np.array([u.weight * scorer.idf(u) for u in exact])
-    doc, pos, word = (np.concatenate([p[i] for p in parts]) for i in range(3))
-    value = proximity.bonus_of(doc, pos, word, joined, weights, settings.k1, np.concatenate(norms))
+    value = proximity.bonus_of(
+        doc[order], pos[order], word[order], joined, weights, settings.k1, np.concatenate(norms)
+    )
     bonus[np.concatenate(where)] = settings.proximity * value
     return bonus
+
+
+def _rows_of(ids: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows of `ids` holding a candidate, that candidate's index); both ascending."""
+    rows = np.searchsorted(ids, candidates)
+    inside = rows < len(ids)
+    inside[inside] = ids[rows[inside]] == candidates[inside]
+    which = np.flatnonzero(inside)
+    return rows[which], which
+
+
+def _near_units(plan: Plan) -> list[Unit]:
+    """The words whose closeness counts: those the user wrote, searched in the body, when
+    there are 2 to PROXIMITY_UP_TO of them."""
+    exact = [u for u in plan.units if u.exact and "body" in u.fields]
+    return exact if 2 <= len({u.stem for u in exact}) <= PROXIMITY_UP_TO else []
 
 
 def _allowed_mask(allowed: set[int], offset: int, size: int) -> np.ndarray:
@@ -225,6 +255,9 @@ class _Scorer:
         self.stats = stats
         self.count = max(searcher.doc_count(), 1)
         self.signature: tuple = ()
+        self.body_format = self.schema["body"].format
+        near = _near_units(plan) if settings.proximity > 0 else []
+        self.near = frozenset(u.stem for u in near)
 
     def btext(self, fieldname: str, stem: str) -> bytes:
         return self.schema[fieldname].to_bytes(stem)
@@ -286,7 +319,10 @@ class _Scorer:
             btext = self.btext(fieldname, unit.stem)
             if (fieldname, btext) not in seg.reader:
                 continue
-            postings = cache.postings(seg.key, seg.reader, fieldname, btext)
+            if fieldname == "body" and unit.stem in self.near:
+                postings = self.with_values(seg, btext)  # one read for scores and positions
+            else:
+                postings = cache.postings(seg.key, seg.reader, fieldname, btext)
             lengths = cache.lengths(seg.key, seg.reader, fieldname)[postings.ids]
             norm = (1 - s.b) + s.b * lengths / self.stats.avgfl(fieldname)
             if fieldname == "title":  # posting weights hold the schema's title boost
@@ -305,12 +341,17 @@ class _Scorer:
         cache.put(key, TermPostings(ids, scores))
         return ids, scores
 
-    def positions(self, seg: Segment, units: list[Unit]) -> list[TermPositions]:
-        """The body positions of some stems in one segment (empty for a stem it lacks)."""
+    def with_values(self, seg: Segment, btext: bytes) -> TermPostings:
+        """A body term's postings with their encoded positions, read once and kept: the
+        bonus decodes only its candidates' positions (decoding a common word's every
+        posting doubled a two-word query's first run)."""
         cache = shared_cache()
-        return [
-            cache.positions(seg.key, seg.reader, "body", self.btext("body", u.stem)) for u in units
-        ]
+        key = (seg.key, "body", btext, "with values")
+        found = cache.get(key)
+        if found is None:
+            found = read_postings(seg.reader, "body", btext, with_values=True)
+            cache.put(key, found)
+        return found
 
     def body_norm(self, seg: Segment, candidates: np.ndarray) -> np.ndarray:
         """BM25's length norm of some documents' bodies."""

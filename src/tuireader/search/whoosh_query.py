@@ -90,6 +90,7 @@ def parse(text: str, *, today: date | None = None) -> query.Query:
     # (the analysers fold both anyway; this is for field values such as tag: and author:)
     text = unicodedata.normalize("NFC", text)
     cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+    cleaned = query_words.question_marks(cleaned)  # "winter?" is a question, not a wildcard
     try:
         cleaned = rewrite_dates(cleaned, today or date.today())
     except UnknownDate as exc:

@@ -30,6 +30,7 @@ from tuireader.text.wording import counted
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.controllers.annotating import AnnotatingController
 from tuireader.tui.controllers.base import MarksChanged, OpenRequested, RescanRequested
+from tuireader.tui.controllers.discovering import DiscoverController
 from tuireader.tui.controllers.ingesting import IngestController
 from tuireader.tui.controllers.library import LibraryController
 from tuireader.tui.controllers.listing import ListingController
@@ -65,6 +66,7 @@ class MainScreen(Screen[None]):
         self.annotating = AnnotatingController(self, self.reading)
         self.ingesting = IngestController(self)
         self.saved = SavedSearchController(self, self.listing)
+        self.discovering = DiscoverController(self)
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -280,6 +282,12 @@ class MainScreen(Screen[None]):
 
     def action_show_note(self) -> None:
         self.annotating.show_note()
+
+    def action_outline(self) -> None:
+        self.discovering.outline()
+
+    def action_related(self) -> None:
+        self.discovering.related()
 
     def action_annotations(self) -> None:
         self.annotating.browse()

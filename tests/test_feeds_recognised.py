@@ -140,3 +140,24 @@ def test_the_byline_is_a_person_and_never_the_feeds_own_name(lib: Path, tmp_path
 <item><title>b</title><guid>2</guid><author>Ana Ruiz &lt;ana@example.org&gt;</author>
 <description>y</description></item></channel></rss>"""
     assert [e.author for e in parse_feed(rss).entries] == [None, "Ana Ruiz"]
+
+
+def test_the_reader_names_the_site_once_and_no_author_it_does_not_have() -> None:
+    from datetime import datetime
+
+    from tuireader.articles.model import ParsedFields, build_article
+    from tuireader.tui.widgets import ReaderDocument
+    from tuireader.tui.widgets.wrap import layout
+
+    def byline(author: str | None) -> list[str]:
+        fields = ParsedFields(
+            title="Pier repairs", body="Repairs begin.", author=author,
+            date=datetime(2026, 12, 3), site="Harbour Notes",
+        )  # fmt: skip
+        doc = ReaderDocument.from_article(build_article("feeds/h/p.html", "html", fields))
+        return [line.text for line in layout(doc, 80).lines if line.kind == "meta"]
+
+    assert byline(None) == [
+        "2026-12-03 · Harbour Notes"
+    ]  # was "Harbour Notes · ... · Harbour Notes"
+    assert byline("Jo Marsh") == ["Jo Marsh · 2026-12-03 · Harbour Notes"]

@@ -83,11 +83,18 @@ async def test_the_list_filters_by_feed(web: LocalWeb, library: Path) -> None:
         screen = pilot.app.screen
         await pilot.press("f")
         await wait_for(pilot, lambda: app.screen is not screen)
-        app.screen.query_one("#feed").value = "127-0-0-1-valley"
+        choice = app.screen.query_one("#feed")
+        labels = [(str(label), name) for label, name in choice._options if name is not choice.NULL]
+        # the feeds by title (issue 20), with their unread counts
+        assert labels == [
+            ("Field Journal · 1 unread", "field-journal"),
+            ("Valley Notes · 2 unread", "valley-notes"),
+        ]
+        choice.value = "valley-notes"
         await pilot.click("#ok")
         await wait_for(pilot, lambda: screen.query_one(ArticleList).row_count == 2)
-        assert all(e.path.startswith("feeds/127-0-0-1-valley/") for e in screen.list_state.shown)
+        assert all(e.path.startswith("feeds/valley-notes/") for e in screen.list_state.shown)
         await pilot.press("slash", *"council")  # a search keeps the feed filter
         await wait_for(pilot, lambda: screen.list_state.shown_query == "council")
         assert screen.list_state.shown
-        assert all(e.path.startswith("feeds/127-0-0-1-valley/") for e in screen.list_state.shown)
+        assert all(e.path.startswith("feeds/valley-notes/") for e in screen.list_state.shown)

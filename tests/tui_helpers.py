@@ -91,7 +91,8 @@ async def settle(pilot, *, waiting_groups: tuple[str, ...] = (), timeout: float 
     app = pilot.app
 
     def idle() -> bool:
-        return all(w.is_finished or w.group in waiting_groups for w in app.workers)
+        # the library watch ("live") runs as long as the screen does
+        return all(w.is_finished or w.group in (*waiting_groups, "live") for w in app.workers)
 
     for _ in range(2):  # a finished worker may start another (indexer -> reload)
         await wait_for(pilot, idle, timeout)

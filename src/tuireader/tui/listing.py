@@ -6,13 +6,14 @@ Pure functions (no Textual state) so they are cheap to test and run on the core 
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from tuireader.library.mark_filters import FEEDS_FOLDER, feed_folder
+from tuireader.library.mark_filters import feed_counts, feed_folder
 from tuireader.storage.saved_searches import filter_labels
 from tuireader.text.inert import clean_line
 from tuireader.tui.widgets.article_list import ListRow
@@ -49,12 +50,20 @@ class ListFilters:
         )
 
 
-def feed_names(paths: Iterable[str]) -> list[str]:
-    """The feeds the library holds articles of (from their folders, feeds/<name>/...)."""
-    names = {
-        p.split("/")[1] for p in paths if p.startswith(f"{FEEDS_FOLDER}/") and p.count("/") >= 2
-    }
-    return sorted(names, key=str.casefold)
+def feed_choices(
+    entries: Iterable[Any], marks: Mapping[str, Any], titles: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """(label, feed name) for the feed filter: the feed's title (its name too when two
+    feeds share a title) and its unread count, for every feed the library holds."""
+    counts = feed_counts(entries, marks)
+    shown = {name: clean_line(titles.get(name) or name) for name in counts}
+    shared = {t for t, n in Counter(shown.values()).items() if n > 1}
+    out = []
+    for name in sorted(counts, key=lambda n: (shown[n].casefold(), n)):
+        title = shown[name] if shown[name] not in shared else f"{shown[name]} ({name})"
+        unread = counts[name].unread
+        out.append((f"{title} · {unread:,} unread" if unread else f"{title} · all read", name))
+    return out
 
 
 class RowMaker:

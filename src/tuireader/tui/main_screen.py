@@ -29,8 +29,13 @@ from tuireader.text.inert import clean_line
 from tuireader.text.wording import counted
 from tuireader.tui.bridge import CoreBridge
 from tuireader.tui.controllers.annotating import AnnotatingController
-from tuireader.tui.controllers.base import MarksChanged, OpenRequested, RescanRequested
-from tuireader.tui.controllers.discovering import DiscoverController
+from tuireader.tui.controllers.base import (
+    LibraryChanged,
+    MarksChanged,
+    OpenRequested,
+    RescanRequested,
+)
+from tuireader.tui.controllers.exporting import ExportController
 from tuireader.tui.controllers.ingesting import IngestController
 from tuireader.tui.controllers.library import LibraryController
 from tuireader.tui.controllers.listing import ListingController
@@ -66,7 +71,7 @@ class MainScreen(Screen[None]):
         self.annotating = AnnotatingController(self, self.reading)
         self.ingesting = IngestController(self)
         self.saved = SavedSearchController(self, self.listing)
-        self.discovering = DiscoverController(self)
+        self.exporting = ExportController(self)
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -109,6 +114,7 @@ class MainScreen(Screen[None]):
         self._apply_width(self.size.width)
         self.run_worker(self._load_layout(), group="layout", exit_on_error=False)
         self.library.load()
+        self.library.watch()
 
     async def _load_layout(self) -> None:
         """The remembered pane share, read on the core thread (a file: never on this one)."""
@@ -190,6 +196,9 @@ class MainScreen(Screen[None]):
     def on_rescan_requested(self, event: RescanRequested) -> None:
         self.library.run_indexer()
 
+    def on_library_changed(self, event: LibraryChanged) -> None:
+        self.library.follow(event)
+
     def on_article_list_selected(self, event: ArticleList.Selected) -> None:
         self.reading.open_article(event.row.id)
 
@@ -222,7 +231,7 @@ class MainScreen(Screen[None]):
 
     # ----------------------------------------------------------------- actions (keys.py)
     def action_refresh(self) -> None:
-        self.library.run_indexer()
+        self.library.refresh()
 
     def action_update_feeds(self) -> None:
         self.ingesting.update_feeds()
@@ -283,17 +292,11 @@ class MainScreen(Screen[None]):
     def action_show_note(self) -> None:
         self.annotating.show_note()
 
-    def action_outline(self) -> None:
-        self.discovering.outline()
-
-    def action_related(self) -> None:
-        self.discovering.related()
-
     def action_annotations(self) -> None:
         self.annotating.browse()
 
     def action_export(self) -> None:
-        self.annotating.export()
+        self.exporting.export()
 
     def action_focus_search(self) -> None:
         """Runs as a priority binding and moves focus at once: keys typed right after "/"

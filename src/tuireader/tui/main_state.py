@@ -28,6 +28,7 @@ class ListState:
     filters: ListFilters = field(default_factory=ListFilters)
     entries: dict[str, CatalogEntry] = field(default_factory=dict)
     marks: dict[str, ArticleMarks] = field(default_factory=dict)
+    feed_titles: dict[str, str] = field(default_factory=dict)  # feed name -> its title
     shown: list[CatalogEntry | Hit] = field(default_factory=list)
     hits: dict[str, Hit] = field(default_factory=dict)
     total: int = 0
@@ -66,3 +67,5 @@ class IndexState:
     told_annotations: bool = False  # "annotations are unavailable" is said once
     last_reload: float = 0.0
     last_check: float = 0.0
+    generation: int | None = None  # the catalog generation the list shows (library/live.py)
+    again: bool = False  # files changed while the indexer ran: run it once more after

@@ -38,6 +38,16 @@ class RescanRequested(Message):
     """Files may have changed (the user edited one): let the indexer look."""
 
 
+class LibraryChanged(Message):
+    """Posted by the library watch (a thread): files in the folder changed (`files`), or
+    another process stored articles (the catalog's `generation` moved on)."""
+
+    def __init__(self, files: bool, generation: int | None) -> None:
+        super().__init__()
+        self.files = files
+        self.generation = generation
+
+
 class Controller:
     """One part of the main screen's behaviour. Its workers belong to the screen, so a
     failure is said by `MainScreen.on_worker_state_changed` in one line, and `exclusive`

@@ -8,10 +8,16 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
-from tuireader.tui.controllers.base import Controller, OpenRequested
+from textual.worker import Worker, get_current_worker
+
+from tuireader.library.live import LibraryWatch, Seen, snapshot, what_changed
+from tuireader.tui.controllers.base import Controller, LibraryChanged, OpenRequested
 from tuireader.tui.errors import describe_failure, explain
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tuireader.config import AppPaths
     from tuireader.tui.controllers.listing import ListingController
     from tuireader.tui.main_screen import MainScreen
 
@@ -25,18 +31,33 @@ class LibraryController(Controller):
         self.list_state = screen.list_state
         self.listing = listing  # awaited after each load, so the rows follow in order
         self.state.last_check = time.monotonic()
+        self.live: LibraryWatch | None = None  # the folder and catalog watch, once started
 
-    def load(self, *, then_index: bool = True, settled: bool = False) -> None:
-        """Show the catalog; then index what is stale, or (`settled`) follow up on changes."""
-        job = partial(self._load, then_index=then_index, settled=settled)
+    def load(
+        self,
+        *,
+        then_index: bool = True,
+        settled: bool = False,
+        before: dict[str, Seen] | None = None,
+        quiet: bool = False,
+    ) -> None:
+        """Show the catalog; then index what is stale, or (`settled`) follow up on changes.
+        With `before` (what the list showed) say what changed ("2 new, 1 changed"); `quiet`:
+        only when something did."""
+        job = partial(
+            self._load, then_index=then_index, settled=settled, before=before, quiet=quiet
+        )
         self.start(job, group="library", exclusive=True)
 
-    async def _load(self, *, then_index: bool, settled: bool) -> None:
+    async def _load(
+        self, *, then_index: bool, settled: bool, before: dict[str, Seen] | None, quiet: bool
+    ) -> None:
         core = self.bridge.core
         lists = self.list_state
         if not lists.entries:
             await self._first_page()
         try:
+            generation = await self.bridge.compute(core.catalog.generation)
             entries = await self.bridge.compute(core.entries)
         except Exception as exc:
             self.app.notify(describe_failure("library", exc), severity="error", timeout=10)
@@ -53,7 +74,11 @@ class LibraryController(Controller):
                 )
         lists.entries = {e.id: e for e in entries}
         lists.marks = dict(marks)
+        self.state.generation = generation
+        lists.feed_titles = await self.bridge.run(_feed_titles, core.paths, core.library_root)
         await self.listing.show()
+        if before is not None:
+            await self._tell(before, quiet=quiet)
         if then_index:  # the indexer process checks what changed, off this process
             self.run_indexer()
             return
@@ -61,6 +86,14 @@ class LibraryController(Controller):
             self.state.settled_once = True
             await self._reconcile_annotations()
             self._reopen_if_changed()
+
+    async def _tell(self, before: dict[str, Seen], *, quiet: bool) -> None:
+        delta = await self.bridge.compute(what_changed, before, dict(self.list_state.entries))
+        if not delta.empty:
+            self.app.notify(f"Library: {delta.describe()}", timeout=5)
+        elif not quiet:
+            count = len(self.list_state.entries)
+            self.app.notify(f"Library: nothing new ({count:,} articles)", timeout=4)
 
     async def _first_page(self) -> None:
         """Show the top of the list at once; loading all of a big catalog takes seconds."""
@@ -122,6 +155,33 @@ class LibraryController(Controller):
         elif entry.fingerprint != article.fingerprint:
             self.screen.post_message(OpenRequested(article.id, self.screen.reader.top_offset))
 
+    # ----------------------------------------------------------------- live library
+    def watch(self) -> None:
+        """Follow the folder and the catalog from a thread: `follow` gets what it sees."""
+        core = self.bridge.core
+        catalog = core.paths.library_cache(core.library_root) / "catalog.sqlite3"
+        self.live = LibraryWatch(core.library_root, catalog)
+        self.start_thread(self._watch, group="live")
+
+    def _watch(self) -> None:
+        stop = _Cancelled(get_current_worker())
+        assert self.live is not None
+        for change in self.live.changes(stop):
+            self.screen.post_message(LibraryChanged(change.files, change.generation))
+
+    def follow(self, change: LibraryChanged) -> None:
+        """Files changed: the indexer brings the catalog up to date (once more after a run
+        in progress). Another process stored articles: show them, cursor and article kept."""
+        state = self.state
+        if change.files:
+            if state.running:
+                state.again = True
+            else:
+                self.run_indexer(quiet=True)
+        elif change.generation != state.generation and not state.running:
+            before = snapshot(self.list_state.entries)
+            self.load(then_index=False, settled=True, before=before, quiet=True)
+
     # ----------------------------------------------------------------- the indexer
     def check_for_changes(self) -> None:
         """Files may have changed while the terminal was elsewhere (called on app focus).
@@ -131,12 +191,21 @@ class LibraryController(Controller):
         self.state.last_check = time.monotonic()
         self.run_indexer()
 
-    def run_indexer(self, rebuild: bool = False) -> None:
-        self.start(partial(self._run_indexer, rebuild), group="indexer", exclusive=True)
+    def refresh(self) -> None:
+        """`r`: look for changes now and say what was found."""
+        self.run_indexer(quiet=False)
 
-    async def _run_indexer(self, rebuild: bool) -> None:
+    def run_indexer(self, rebuild: bool = False, *, quiet: bool | None = None) -> None:
+        """Index what changed; with `quiet` set, say what the list gained (False: even
+        that nothing did)."""
+        job = partial(self._run_indexer, rebuild, quiet)
+        self.start(job, group="indexer", exclusive=True)
+
+    async def _run_indexer(self, rebuild: bool, quiet: bool | None) -> None:
         self.state.running = True
+        self.state.again = False
         changed = False
+        before = None if quiet is None else snapshot(self.list_state.entries)
         try:
             while True:
                 busy, did_change = await self._index(rebuild)
@@ -150,8 +219,13 @@ class LibraryController(Controller):
         finally:
             self.state.running = False
             self.state.status = ""
-        if changed or not self.state.settled_once:
-            self.load(then_index=False, settled=True)
+        if self.state.again:  # files changed during the run: look again, then load
+            self.screen.call_later(self.run_indexer, quiet=True if quiet is None else quiet)
+            return
+        catalog = self.bridge.core.catalog
+        moved_on = await self.bridge.compute(catalog.generation) != self.state.generation
+        if changed or moved_on or before is not None or not self.state.settled_once:
+            self.load(then_index=False, settled=True, before=before, quiet=bool(quiet))
         else:
             self.screen.update_status()
 
@@ -198,3 +272,24 @@ class LibraryController(Controller):
         if time.monotonic() - self.state.last_reload > 3:
             self.state.last_reload = time.monotonic()
             self.load(then_index=False)
+
+
+def _feed_titles(paths: AppPaths, root: Path) -> dict[str, str]:
+    """The subscriptions' titles, for the feed filter (none when the list is unreadable:
+    the filter then shows the folder names)."""
+    from tuireader.ingest.feeds.subscriptions import Subscriptions
+
+    try:
+        return {f.name: f.title for f in Subscriptions(paths.feeds_file(root)).feeds if f.title}
+    except ValueError:
+        return {}
+
+
+class _Cancelled:
+    """The watch's stop flag: the worker was cancelled (the screen or the app closes)."""
+
+    def __init__(self, worker: Worker[None]) -> None:
+        self.worker = worker
+
+    def is_set(self) -> bool:
+        return self.worker.is_cancelled

@@ -18,7 +18,7 @@ from textual.timer import Timer
 from tuireader.library.mark_filters import mark_filter_ids
 from tuireader.text.inert import clean_line
 from tuireader.tui.controllers.base import Controller
-from tuireader.tui.listing import ListFilters, RowMaker, browse, feed_names, next_sort
+from tuireader.tui.listing import ListFilters, RowMaker, browse, feed_choices, next_sort
 from tuireader.tui.widgets.article_list import ArticleList, ListRow, RowDetail
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ class ListingController(Controller):
         entries = self.state.entries.values()
         authors = sorted({clean_line(e.author) for e in entries if e.author}, key=str.casefold)
         tags = sorted({clean_line(t) for e in entries for t in e.tags}, key=str.casefold)
-        feeds = feed_names(e.path for e in entries)
+        feeds = feed_choices(entries, self.state.marks, self.state.feed_titles)
 
         def apply(filters: ListFilters | None) -> None:
             if filters is not None:

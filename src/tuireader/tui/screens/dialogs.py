@@ -140,7 +140,11 @@ class FilterDialog(_Dialog):
     """Author, tag, bookmarked and unread filters (they combine with the query)."""
 
     def __init__(
-        self, current: ListFilters, authors: list[str], tags: list[str], feeds: list[str]
+        self,
+        current: ListFilters,
+        authors: list[str],
+        tags: list[str],
+        feeds: list[tuple[str, str]],  # (label: title and unread count, feed name)
     ) -> None:
         super().__init__()
         self._current = current
@@ -165,8 +169,8 @@ class FilterDialog(_Dialog):
                 id="tag",
             )
             yield Select(
-                [(Text(f), f) for f in self._feeds],
-                value=c.feed if c.feed in self._feeds else Select.NULL,
+                [(Text(label), name) for label, name in self._feeds],
+                value=c.feed if c.feed in {name for _label, name in self._feeds} else Select.NULL,
                 prompt="Any feed" if self._feeds else "No feeds (tuireader feed add URL)",
                 id="feed",
             )

@@ -62,7 +62,7 @@ class ReaderDocument:
             body,
             blocks,
             title=article.title,
-            author=article.author or article.site or "",
+            author=article.author or "",  # the site is its own part of the byline
             date=article.date.strftime("%Y-%m-%d") if article.date else "",
             source=article.url or article.path,
             site=article.site or "",

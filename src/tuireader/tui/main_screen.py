@@ -35,6 +35,7 @@ from tuireader.tui.controllers.base import (
     OpenRequested,
     RescanRequested,
 )
+from tuireader.tui.controllers.discovering import DiscoverController
 from tuireader.tui.controllers.exporting import ExportController
 from tuireader.tui.controllers.ingesting import IngestController
 from tuireader.tui.controllers.library import LibraryController
@@ -72,6 +73,7 @@ class MainScreen(Screen[None]):
         self.ingesting = IngestController(self)
         self.saved = SavedSearchController(self, self.listing)
         self.exporting = ExportController(self)
+        self.discovering = DiscoverController(self)
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -291,6 +293,12 @@ class MainScreen(Screen[None]):
 
     def action_show_note(self) -> None:
         self.annotating.show_note()
+
+    def action_outline(self) -> None:
+        self.discovering.outline()
+
+    def action_related(self) -> None:
+        self.discovering.related()
 
     def action_annotations(self) -> None:
         self.annotating.browse()

@@ -1,11 +1,12 @@
 """How long a page saved by `tuireader add URL` in another terminal takes to show in a
 running reader (issue 20's live library), measured in a real terminal (tmux).
 
-    python bench/live_add_bench.py [--articles 200] [--runs 5] [--watch auto|poll]
+    python bench/live_add_bench.py [--articles 200] [--runs 5] [--watch auto|poll] [--copy]
 
 A local HTTP server serves a new article page per run; the reader runs in a tmux session
 (120x40) with its own XDG folders; each run starts `tuireader add URL` as a separate process
-and polls the tmux screen every 20 ms for the page's title. Prints, per run, the seconds
+and polls the tmux screen every 20 ms for the page's title (`--copy`: the page is written
+into the folder instead, as a file copied in, which the reader indexes itself). Prints, per run, the seconds
 from starting `add` to its exit and to the row on screen, then the medians.
 """
 
@@ -76,6 +77,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--watch", default="auto")
+    parser.add_argument(
+        "--copy", action="store_true", help="write the page into the folder instead of `add`"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tuireader-live-"))
     library = generate(work / "library", args.articles)
@@ -105,15 +109,21 @@ def main() -> None:
         for run in range(args.runs):
             title = f"Benchmark story {run}"
             started = time.monotonic()
-            add = subprocess.Popen(
-                [*tuireader, "add", f"{base}/story{run}"],
-                env={**os.environ, **env},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            shown = wait_screen(name, title, 30)
-            add.wait(60)
-            exited = time.monotonic()
+            if args.copy:  # a file copied in: the reader's own indexer must find it
+                page = PAGE.format(title=title, paras=PARA * 8)
+                (library / f"copied-{run}.html").write_text(page, encoding="utf-8")
+                shown = wait_screen(name, title, 30)
+                exited = started
+            else:
+                add = subprocess.Popen(
+                    [*tuireader, "add", f"{base}/story{run}"],
+                    env={**os.environ, **env},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                shown = wait_screen(name, title, 30)
+                add.wait(60)
+                exited = time.monotonic()
             row = {
                 "run": run,
                 "add_exit_s": round(exited - started, 3),

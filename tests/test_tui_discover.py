@@ -9,7 +9,7 @@ import pytest
 
 from tui_helpers import make_app, screen_lines, search_for, wait_for, wait_until_listed
 from tuireader.tui.screens.picker import PickerList, PickerScreen
-from tuireader.tui.widgets import ReaderView
+from tuireader.tui.widgets import ArticleList, ReaderView
 
 pytestmark = pytest.mark.anyio
 
@@ -87,3 +87,20 @@ async def test_r_lists_the_articles_like_the_open_one_and_opens_the_pick(library
                 and screen.reader_state.article.id == expected.hits[0].id
             ),
         )
+
+
+async def test_copies_of_one_story_are_one_result_row(library: Path) -> None:
+    """The same article saved twice (a feed entry and its page, a re-import) is one row."""
+    ferry = (library / "news" / "ferry.txt").read_text(encoding="utf-8")
+    (library / "news" / "ferry-again.txt").write_text(ferry, encoding="utf-8")
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until_listed(pilot, 7)  # the copy is listed (and grouped) once indexed
+        screen = app.screen
+        await wait_for(pilot, lambda: not screen.bridge.core.search.stale())
+        await search_for(pilot, "ferry")
+        rows = screen.query_one(ArticleList).rows
+        ferries = [row for row in rows if "Night Ferry" in row.title]
+        assert len(ferries) == 1, [row.title for row in rows]
+        assert ferries[0].extra == "+1 copy"
+        assert any("+1 copy" in line for line in screen_lines(app))

@@ -87,6 +87,13 @@ class RowMaker:
         mark = marks.get(entry.id)
         hit = hits.get(entry.id)
         matches = getattr(hit, "matches", None) if hit is not None else None
+        copies = len(getattr(hit, "copies", ())) if hit is not None else 0
+        if copies:  # the same story from other sources, listed once
+            extra = f"+{copies} cop" + ("ies" if copies > 1 else "y")
+        elif matches:
+            extra = f"{len(matches)} hit" + ("s" if len(matches) > 1 else "")
+        else:
+            extra = ""
         return ListRow(
             id=entry.id,
             title=title,
@@ -95,7 +102,7 @@ class RowMaker:
             bookmarked=bool(mark and mark.bookmarked),
             highlighted=bool(mark and mark.highlighted),
             unread=not (mark and mark.read),
-            extra=(f"{len(matches)} hit" + ("s" if len(matches) > 1 else "")) if matches else "",
+            extra=extra,
         )
 
     def rows(

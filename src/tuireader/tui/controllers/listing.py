@@ -107,6 +107,7 @@ class ListingController(Controller):
                 live=True,
                 suggest=suggest,
                 details=False,
+                fold_copies=True,  # one row per story; the row says "+2 copies"
             )
             if query != state.query:
                 return  # the user typed on; a newer search is coming

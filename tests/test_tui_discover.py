@@ -104,3 +104,32 @@ async def test_copies_of_one_story_are_one_result_row(library: Path) -> None:
         assert len(ferries) == 1, [row.title for row in rows]
         assert ferries[0].extra == "+1 copy"
         assert any("+1 copy" in line for line in screen_lines(app))
+
+
+async def test_c_lists_the_copies_of_the_story_and_opens_one(library: Path) -> None:
+    ferry = (library / "news" / "ferry.txt").read_text(encoding="utf-8")
+    (library / "news" / "ferry-again.txt").write_text(ferry, encoding="utf-8")
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until_listed(pilot, 7)
+        screen = app.screen
+        await wait_for(pilot, lambda: not screen.bridge.core.search.stale())
+        await search_for(pilot, "ferry")
+        shown = screen.query_one(ArticleList).cursor_row
+        assert "Night Ferry" in shown.title
+        await pilot.press("C")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await pilot.pause()
+        options = app.screen.query_one(PickerList)
+        assert options.option_count == 1
+        other = screen.list_state.entries
+        copy_id = next(i for i, e in other.items() if "Night Ferry" in e.title and i != shown.id)
+        assert other[copy_id].path in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.reader_state.article is not None
+                and screen.reader_state.article.id == copy_id
+            ),
+        )

@@ -51,6 +51,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("show_note", "i", "Show the note of the highlight at the cursor"),
     KeySpec("outline", "O", "Outline: the article's headings; enter jumps to one"),
     KeySpec("related", "R", "Related: the articles most like this one; enter opens one"),
+    KeySpec("copies", "C", "Copies of this story (the rows a search shows once); enter opens one"),
     KeySpec("annotations", "a", "Annotations browser", footer=8, label="Annotations", panes="list"),
     KeySpec("export", "e", "Export annotations"),
     KeySpec("cycle_sort", "s", "Cycle sort order"),

@@ -300,6 +300,9 @@ class MainScreen(Screen[None]):
     def action_related(self) -> None:
         self.discovering.related()
 
+    def action_copies(self) -> None:
+        self.discovering.copies()
+
     def action_annotations(self) -> None:
         self.annotating.browse()
 

@@ -1,5 +1,6 @@
 """`O` lists the open article's outline and jumps to a heading; `R` lists the articles
-most like the open one (or the one under the list cursor) and opens the one picked.
+most like the open one (or the one under the list cursor) and opens the one picked; `C`
+lists the copies of that story (the rows a search folds into one, "+2 copies").
 
 The related search runs on the core thread (`SearchService.related`: the article's
 strongest terms over the library, itself and its copies left out)."""
@@ -72,6 +73,29 @@ class DiscoverController(Controller):
         title = f"Like · {clean_line(name)}"
         hint = "enter: open · escape: close"
         chosen = await self.app.push_screen_wait(PickerScreen(title, choices, hint))
+        if chosen is not None:
+            self.screen.post_message(OpenRequested(chosen))
+
+    def copies(self) -> None:
+        self.start(self._copies, group="discover", exclusive=True)
+
+    async def _copies(self) -> None:
+        article_id = self.screen.reading.target_id()
+        entries = self.screen.list_state.entries
+        entry = entries.get(article_id) if article_id else None
+        if entry is None:
+            self._say("No article here: C lists the copies of the one open or selected")
+            return
+        ids = await self.bridge.run(self.bridge.core.search.copies_of, entry)
+        copies = [entries[i] for i in sorted(ids) if i != entry.id and i in entries]
+        if not copies:
+            self._say("No other copy of this article in the library")
+            return
+        choices = [Choice(c.title, f"{c.path}", c.id) for c in copies]
+        title = f"Copies · {clean_line(entry.title)}"
+        chosen = await self.app.push_screen_wait(
+            PickerScreen(title, choices, "enter: open · escape: close")
+        )
         if chosen is not None:
             self.screen.post_message(OpenRequested(chosen))
 

@@ -119,7 +119,7 @@ def test_two_updates_of_one_feed_count_each_entry_once(web: LocalWeb, lib: Path)
 def test_a_killed_update_leaves_no_temporary_file_for_good(web: LocalWeb, lib: Path) -> None:
     web.routes["/f.xml"] = Route(rss(2), content_type="application/rss+xml")
     assert run_cli("--library", str(lib), "feed", "add", web.url("/f.xml")).returncode == 0
-    folder = lib / "feeds" / "t"  # named after the feed's title
+    (folder,) = (lib / "feeds").iterdir()  # the feed's one folder, whatever its name
     # what write_atomically leaves when the process is killed between write and rename
     stale = folder / ".undated-entry-0.html.k3j_9xq2.tmp"
     stale.write_text("half a page", encoding="utf-8")

@@ -71,6 +71,17 @@ def no_traceback(text: str) -> None:
         DEEP,
         b"[" * 100_000,
     ],
+    ids=[
+        "items",
+        "tags",
+        "authors",
+        "content_text",
+        "id-url-title",
+        "author-date",
+        "feed",
+        "deep-items",
+        "deep-array",
+    ],
 )
 def test_wrong_types_and_depth_never_raise_anything_but_a_feed_error(doc: bytes) -> None:
     try:

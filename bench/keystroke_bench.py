@@ -49,7 +49,12 @@ async def _measure(library: Path, words: list[str]) -> dict:
         await _until(lambda: isinstance(app.screen, MainScreen))
         screen = app.screen
         article_list = screen.query_one(ArticleList)
-        await _until(lambda: article_list.row_count > 0 and all(w.is_finished for w in app.workers))
+        await _until(  # the library watch ("live") runs for as long as the reader does
+            lambda: (
+                article_list.row_count > 0
+                and all(w.is_finished or w.group == "live" for w in app.workers)
+            )
+        )
         for word in words:
             await pilot.press("slash")
             for i in range(1, len(word) + 1):

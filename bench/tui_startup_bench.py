@@ -113,7 +113,9 @@ async def _measure_reader(library: Path, size: tuple[int, int], spawned: float, 
         first_title = article_list.rows[0].title
 
         def settled() -> bool:
-            return article_list.row_count > 1 and all(w.is_finished for w in app.workers)
+            return article_list.row_count > 1 and all(  # the library watch runs on
+                w.is_finished or w.group == "live" for w in app.workers
+            )
 
         async def watch(n_rows: int) -> None:
             await _until(lambda: article_list.row_count >= n_rows)

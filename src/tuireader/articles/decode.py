@@ -56,6 +56,9 @@ def decode_bytes(data: bytes) -> str:
         raise SkipFile("binary file (contains NUL bytes)")
     else:
         raise SkipFile("binary file (contains NUL bytes)")
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
     if _mostly_ascii(data):
         try:
             return data.decode("cp1252")
@@ -72,6 +75,16 @@ def decode_bytes(data: bytes) -> str:
     if not _mostly_text(text):
         raise SkipFile("binary file or unknown text encoding")
     return text
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few bad bytes (a page cut and joined, one stray Latin-1 byte), read with
+    each bad sequence shown as U+FFFD: only when its good multi-byte characters outnumber
+    the bad sequences tenfold, so a cp1252 file (none good) is not read as UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if c > "\x7f") - bad
+    return text if good >= 10 * bad else None
 
 
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")

@@ -11,6 +11,7 @@ characters (`text.inert`), surrogates and XML's non-characters removed.
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 from tuireader.text.inert import clean_line
 
@@ -36,3 +37,16 @@ def text_block(value: str) -> str:
     from tuireader.text.inert import clean_text
 
     return clean_text(_UNWRITABLE.sub("", value)).strip()
+
+
+def web_link(link: str | None, base: str) -> str | None:
+    """A link from a feed made absolute: `//host/page` (protocol-relative) takes the feed's
+    scheme (https for a local file), `/page` the feed's address; others are left as they are."""
+    if not link:
+        return link
+    web = base.lower().startswith(("http://", "https://"))
+    if link.startswith("//") and not link.startswith("///"):
+        return (base.split(":", 1)[0].lower() if web else "https") + ":" + link
+    if web and "://" not in link and not link.lower().startswith(("mailto:", "javascript:")):
+        return urljoin(base, link)
+    return link

@@ -20,6 +20,7 @@ from tuireader.annotations.models import AnnotationError
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article
 from tuireader.articles.registry import parse_bytes
+from tuireader.ingest.clean import field, text_block
 from tuireader.ingest.report import ImportReport
 from tuireader.text.inert import clean_line
 
@@ -94,12 +95,21 @@ def attach(
             report.highlights_kept += 1
             continue
         try:
-            store.add_highlight(article, *where, note=item.note or None, tags=item.tags)
+            store.add_highlight(article, *where, note=_note(item.note), tags=_tags(item.tags))
         except AnnotationError as exc:
             report.highlights_unanchored.append((str(relpath), f"{_short(item.quote)}: {exc}"))
             continue
         taken.add(where)
         report.highlights_added += 1
+
+
+def _note(note: str | None) -> str | None:
+    """A note from an export, inert before it is stored (no ESC, BEL or bidi controls)."""
+    return text_block(note) or None if note else None
+
+
+def _tags(tags: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in (field(t) for t in tags) if t))
 
 
 def _short(text: str, limit: int = 60) -> str:

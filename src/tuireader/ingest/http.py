@@ -101,6 +101,8 @@ def fetch(
 ) -> Fetched:
     """GET `url`; with `etag`/`last_modified` a conditional GET (304: `not_modified`)."""
     timeout = TIMEOUT if timeout is None else timeout
+    if url.startswith("//") and not url.startswith("///"):
+        url = "https:" + url  # a protocol-relative link, as pages and feeds write them
     if not url.lower().startswith(("http://", "https://")):
         raise FetchError(f"not a web address: {url[:200]}")
     headers = {"Accept": ", ".join(accept) + ", */*;q=0.1"}

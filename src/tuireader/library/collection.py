@@ -73,7 +73,17 @@ class Library:
                 ref = ref_path.resolve().relative_to(self.root.resolve()).as_posix()
         if self.service.entry(ref) is None:
             self.refresh()
+            if self.service.entry(ref) is None and not self._inside(ref):
+                # `show ../../etc/passwd` or `/etc/passwd`: not an article of this library
+                raise ArticleNotFound(f"no article with id or path {ref!r} in the library")
         return self.service.article(ref)
+
+    def _inside(self, ref: str) -> bool:
+        root = self.root.resolve()
+        try:
+            return (root / ref).resolve().is_relative_to(root)
+        except (OSError, ValueError):
+            return False
 
     def read(self, entry: FileEntry) -> Article | Skipped:
         return parse_entry(entry)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tuireader.ingest.clean import web_link
 from tuireader.ingest.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from tuireader.ingest.feeds.subscriptions import Subscription
 from tuireader.ingest.guard import one_item, reason
@@ -85,6 +87,7 @@ def update_feed(
     feed.title = feed.title or parsed.title
     seen = set(feed.seen)
     for entry in parsed.entries:
+        entry = replace(entry, link=web_link(entry.link, feed.source))
         if entry.id in seen:
             report.skipped.append((entry.id, ALREADY))
             continue

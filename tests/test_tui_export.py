@@ -34,7 +34,7 @@ async def test_the_export_path_starts_in_the_current_folder(
         await open_export(pilot, app, screen)
         path = app.screen.query_one("#path", Input).value
         assert path.startswith("tuireader-") and path.endswith(".md")  # no long folder
-        app.screen.query_one("#path", Input).focus()
+        assert app.screen.focused is app.screen.query_one("#path", Input)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
         await wait_for(pilot, lambda: (here / path).exists())

@@ -96,7 +96,10 @@ class ExportChoice:
 class ExportDialog(_Dialog):
     """Format and destination (a file; a folder for Obsidian notes), the name following the
     chosen format. The path is shown short: relative to `here` (the current folder, where a
-    relative path is written), or with ~ for the home folder."""
+    relative path is written), or with ~ for the home folder. The path has the focus: what
+    is typed goes there, and enter exports (tab reaches the format)."""
+
+    AUTO_FOCUS = "#path"
 
     def __init__(self, export_dir: Path, stem: str, here: Path | None = None) -> None:
         super().__init__()

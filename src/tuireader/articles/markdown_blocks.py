@@ -14,17 +14,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache
+from typing import TYPE_CHECKING
 
 from tuireader.articles.model import Heading
 
-# text_join off: an escaped character (`\\=`) or an entity stays its own token, so `\\=\\=`
-# is never read as a `==` mark delimiter
-_MD = (
-    MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).disable("text_join")
-)
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """The parser, made on first use: the reader starts without loading markdown-it.
+    text_join off: an escaped character (`\\=`) or an entity stays its own token, so
+    `\\=\\=` is never read as a `==` mark delimiter."""
+    from markdown_it import MarkdownIt
+
+    return (
+        MarkdownIt("commonmark", {"html": True})
+        .enable(["table", "strikethrough"])
+        .disable("text_join")
+    )
+
 
 _INLINE_STYLES = {"em": "italic", "strong": "bold", "s": "strike"}
 MARK = "mark"  # the span style of ==marked text==
@@ -45,7 +57,7 @@ class Block:
 
 def markdown_blocks(source: str) -> list[Block]:
     """Parse Markdown into reading blocks (no markup survives as text except in code)."""
-    tokens = _MD.parse(source)
+    tokens = _markdown().parse(source)
     blocks: list[Block] = []
     quote_depth = 0
     list_stack: list[list[int | None]] = []  # per open list: [next number or None]

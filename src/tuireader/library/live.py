@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Protocol
 
 from tuireader.articles.scan import walk_library
-from tuireader.search.catalog import read_generation
 from tuireader.search.refresh import walk_digest
 
 WATCH_ENV = "TUIREADER_WATCH"  # auto (default) | poll | off
@@ -61,6 +60,9 @@ class LibraryWatch:
         """Yield each change until `stop` is set (checked at least every TICK seconds)."""
         if self.mode == "off":
             return
+        # here, on the watch thread: the catalog module brings Whoosh, not needed at start
+        from tuireader.search.catalog import read_generation
+
         seen = read_generation(self.catalog_path)
         for files in self._file_events(stop):
             if stop.is_set():

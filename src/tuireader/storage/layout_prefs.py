@@ -14,8 +14,6 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tuireader.annotations.atomic import write_atomically
-
 LIST_SHARE_DEFAULT: int | None = None  # automatic: the reading column first, the list the rest
 LIST_SHARE_MIN = 25
 LIST_SHARE_MAX = 75
@@ -47,5 +45,7 @@ def load_layout(path: Path) -> LayoutPrefs:
 
 
 def save_layout(path: Path, prefs: LayoutPrefs) -> None:
+    from tuireader.annotations.atomic import write_atomically  # not loaded at start
+
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, json.dumps(asdict(prefs)) + "\n")

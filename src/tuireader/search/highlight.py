@@ -19,6 +19,7 @@ from fnmatch import translate
 from functools import lru_cache
 
 from tuireader.search.models import Span
+from tuireader.search.phrases import phrase_end
 from tuireader.search.whoosh_schema import TOKEN_RE, WORD_TAIL, body_tokens, normal_forms
 
 SNIPPET_CHARS = 220
@@ -33,7 +34,7 @@ class MatchPlan:
     folded: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     wildcards: tuple[str, ...] = ()
-    phrases: tuple[tuple[str, ...], ...] = ()  # stemmed words
+    phrases: tuple[tuple[str, ...], ...] = ()  # ExactPhrase patterns: stems, "=" + word
     _cache: dict[tuple[str, str | None], bool] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -139,7 +140,7 @@ def find_matches(body: str, plan: MatchPlan) -> list[Span]:
     for phrase in plan.phrases:
         if phrase:
             for s, _e, _f, st in tokens:
-                if st == phrase[0] and (end := _phrase_end(body, s, phrase)) is not None:
+                if st == phrase[0] and (end := phrase_end(body, s, phrase)) is not None:
                     spans.append((s, end))
     return _merge(spans)
 
@@ -191,21 +192,6 @@ def _ascii_candidates(rx: re.Pattern[str], body: str) -> list[tuple[int, int, st
         token = token_at(body, start).group()
         out.append((start, start + len(token), *forms(token)))
     return out
-
-
-def _phrase_end(body: str, start: int, phrase: tuple[str, ...]) -> int | None:
-    """End offset of the phrase when its stemmed words follow from start (stop words skipped)."""
-    i = 0
-    for m in TOKEN_RE.finditer(body, start):
-        stemmed = normal_forms(m.group())[1]
-        if stemmed is None:
-            continue
-        if stemmed != phrase[i]:
-            return None
-        i += 1
-        if i == len(phrase):
-            return m.end()
-    return None
 
 
 def _merge(spans: list[Span]) -> list[Span]:

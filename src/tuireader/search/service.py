@@ -34,6 +34,7 @@ from tuireader.search.models import (
 )
 from tuireader.search.refresh import default_processes, diff, run_refresh, walk_digest
 from tuireader.search.spelling import suggest
+from tuireader.search.whoosh_phrase import phrase_texts
 from tuireader.search.whoosh_store import WhooshStore, is_damage
 
 if TYPE_CHECKING:
@@ -310,7 +311,10 @@ class SearchService:
                 )
             keys = self.duplicates.group_keys() if fold_copies else {}
             fetch = folding.fetch_limit(limit, len(keys))
-            found, raw = whoosh_query.run(searcher, parsed, limit=fetch, sort=sort, filters=filters)
+            with phrase_texts(self._field_texts):
+                found, raw = whoosh_query.run(
+                    searcher, parsed, limit=fetch, sort=sort, filters=filters
+                )
             raw, copies = folding.fold(raw, keys, limit)
             total = found.total - sum(len(c) for c in copies.values())
             plan = whoosh_query.match_plan(parsed)
@@ -451,6 +455,13 @@ class SearchService:
                 f"note:{value} has no words to look for"
             ) from None
 
+    def _field_texts(self, fieldname: str, ids: Sequence[str]) -> dict[str, str]:
+        """Titles or bodies, for the phrases whose stop words are checked in the text."""
+        if fieldname == "body":
+            return self.catalog.bodies(ids)
+        entries = self.catalog.entries_by_id(ids)
+        return {i: e.title for i, e in entries.items()} if fieldname == "title" else {}
+
     def _note_only(
         self,
         searcher,
@@ -474,9 +485,10 @@ class SearchService:
             return found
         # the body may match beyond the page: those are body matches, not note-only
         also = Filters(**{**_filter_fields(filters), "ids": frozenset(found)})
-        _count, body = whoosh_query.run(
-            searcher, parsed, limit=None, sort="relevance", filters=also
-        )
+        with phrase_texts(self._field_texts):
+            _count, body = whoosh_query.run(
+                searcher, parsed, limit=None, sort="relevance", filters=also
+            )
         for r in body:
             found.pop(r.id, None)
         entries = self.catalog.entries_by_id(list(found))

@@ -26,6 +26,7 @@ from tuireader.search.date_terms import UnknownDate, rewrite_dates
 from tuireader.search.highlight import MatchPlan
 from tuireader.search.models import Filters
 from tuireader.search.whoosh_count import Count, count, countable
+from tuireader.search.whoosh_phrase import ExactPhrasePlugin
 from tuireader.search.whoosh_schema import DEFAULT_FIELDS, fold, normal_forms, parser_schema
 from tuireader.search.word_prefix import WordPrefix
 
@@ -78,6 +79,8 @@ def _parser() -> qparser.QueryParser:
     parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=r"(?:^|(?<=[\s(]))-(?=\S)"))
     parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"]}))
     parser.remove_plugin_class(qparser.BoostPlugin)
+    parser.remove_plugin_class(qparser.PhrasePlugin)
+    parser.add_plugin(ExactPhrasePlugin())  # stop words and sentence breaks count
     return parser
 
 
@@ -220,7 +223,9 @@ def match_plan(q: query.Query) -> MatchPlan:
     for leaf in _positive_leaves(q):
         fieldname = getattr(leaf, "fieldname", None)
         if isinstance(leaf, query.Phrase) and fieldname in _TEXT_FIELDS:
-            phrases.append(tuple(leaf.words))
+            pattern = getattr(leaf, "pattern", tuple(leaf.words))
+            if pattern:
+                phrases.append(pattern)
         elif isinstance(leaf, query.Prefix | WordPrefix) and fieldname in _TEXT_FIELDS:
             prefixes.append(leaf.text)
         elif isinstance(leaf, query.Wildcard) and fieldname in _TEXT_FIELDS:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -142,32 +142,46 @@ def index_term(token: str) -> str | None:
 _ONE_POSITION: dict[int, bytes] = {}  # position -> Positions.encode([position])
 
 
+SENTENCE_GAP = 1000  # positions skipped at a sentence break: more than a phrase can span
+# A sentence break: . ! or ? not followed by a word character (a dot inside a token, as in
+# "U.S" or "3.5", is part of the token), or a blank line (paragraphs, headings).
+SENTENCE_BREAK = re.compile(r"(?:[.!?]+(?!\w)|\n[^\S\n]*\n)+")
+
+
+def token_positions(text: str) -> Iterator[tuple[str, int]]:
+    """(token, position) of every token of text: each token one position, stop words and
+    single letters included (so a phrase's words must be adjacent as written, "video and
+    gaming" is not "video games"), and SENTENCE_GAP more at each sentence break (a phrase
+    never runs from one sentence into the next)."""
+    base = 0
+    findall = TOKEN_RE.findall
+    for sentence in SENTENCE_BREAK.split(text):
+        words = findall(sentence)
+        for i, word in enumerate(words):
+            yield word, base + i
+        base += len(words) + SENTENCE_GAP
+
+
 class StemmedText(fields.TEXT):
     """A stemmed TEXT field that indexes a text without Whoosh's token stream.
 
-    `index` gives exactly the postings `TEXT.index` gives with the `_stemmed` analyser (the
-    same tokens, folded, stop words and one-letter words dropped, stemmed; positions
-    renumbered over the kept words as `StopFilter` does), but with one cached
-    `index_term` lookup per word instead of a Token object passed through four generator
-    filters: about a third of Whoosh's per-document work in a build. Queries, highlighting
-    and everything else use the analyser as before. tests/test_search_build.py compares
-    the two on many texts."""
+    `index` gives the terms and frequencies `TEXT.index` gives with the `_stemmed` analyser
+    (the same tokens, folded, stop words and one-letter words dropped, stemmed), with one
+    cached `index_term` lookup per word instead of a Token object passed through four
+    generator filters. Positions are `token_positions`' (the dropped words keep theirs and
+    sentences are far apart), not StopFilter's renumbering: phrases are exact. Queries
+    and highlighting use the analyser for terms. tests/test_search_build.py compares the
+    two on many texts."""
 
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str) or type(self.format) is not formats.Positions:
             return super().index(value, **kwargs)
         term_of = index_term
         poses: dict[str, list[int]] = {}
-        pos = -1
-        first = True
-        for i, word in enumerate(TOKEN_RE.findall(value)):
+        for word, pos in token_positions(value):
             stemmed = term_of(word)
             if stemmed is None:  # a stop word or a single letter
                 continue
-            if first:  # StopFilter keeps the first kept word's own position...
-                pos, first = i, False
-            else:  # ...and numbers the following kept words without gaps
-                pos += 1
             found = poses.get(stemmed)
             if found is None:
                 poses[stemmed] = [pos]
@@ -181,6 +195,8 @@ class StemmedText(fields.TEXT):
             if len(found) == 1:
                 value = once.get(found[0])
                 if value is None:
+                    if len(once) > 100_000:
+                        once.clear()
                     value = once[found[0]] = encode(found)
             else:
                 value = encode(found)

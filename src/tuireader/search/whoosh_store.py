@@ -36,7 +36,9 @@ INDEX_NAME = "main"
 # 2: combining marks stay inside words and accents fold the same in NFC and NFD.
 # Not bumped for the faster build (same terms; the sort columns lost their unused terms): an
 # index of format 2 written before it stays valid, and updates to it use its own schema.
-INDEX_FORMAT = "2"
+# 3: title and body positions keep the places of stop words and single letters and skip
+# SENTENCE_GAP at each sentence break (exact phrases); an index of format 2 is rebuilt.
+INDEX_FORMAT = "3"
 FORMAT_FILE = "tuireader-format"
 # What Whoosh raises reading a damaged or half-written index: I/O errors, truncated or garbled
 # files (struct, zlib, pickle, bad values and lookups in its tables) and its own errors. They

@@ -34,6 +34,7 @@ from whoosh.query.wrappers import ConstantScoreQuery
 
 from tuireader.search.vector.positions import adjacent
 from tuireader.search.vector.postings import PostingCache, TermPostings
+from tuireader.search.whoosh_phrase import ExactPhrase, verify
 from tuireader.search.word_prefix import WordPrefix
 
 _TOO_MANY_CLAUSES = 1024  # query.Or.TOO_MANY_CLAUSES
@@ -273,7 +274,11 @@ class Evaluator:
         candidates = np.flatnonzero(found.hit)
         if len(candidates):
             keep = np.zeros(seg.size, bool)
-            keep[adjacent(candidates, lists)] = True
+            offsets = getattr(q, "offsets", None)  # ExactPhrase: stop words keep their places
+            found_docs = adjacent(candidates, lists, offsets)
+            if isinstance(q, ExactPhrase):
+                found_docs = verify(q, seg.reader, found_docs)
+            keep[found_docs] = True
             found.hit &= keep
             found.score[~keep] = 0.0
             found.terms[~keep] = 0
@@ -412,6 +417,7 @@ _HANDLERS = {
     query.AndMaybe: Evaluator.and_maybe,
     query.Not: Evaluator.inverse,
     query.Phrase: Evaluator.phrase,
+    ExactPhrase: Evaluator.phrase,
     query.Prefix: Evaluator.multiterm,
     WordPrefix: Evaluator.multiterm,
     query.Wildcard: Evaluator.multiterm,

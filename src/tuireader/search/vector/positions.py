@@ -161,11 +161,15 @@ def _gather(term: TermPositions, docs: np.ndarray, shift: int) -> np.ndarray:
     return (np.repeat(docs, counts) << 32) | (positions - shift + (1 << 31))
 
 
-def adjacent(candidates: np.ndarray, words: list[TermPositions]) -> np.ndarray:
-    """The candidate documents where the words occur at consecutive positions, in order."""
+def adjacent(
+    candidates: np.ndarray, words: list[TermPositions], offsets: tuple[int, ...] | None = None
+) -> np.ndarray:
+    """The candidate documents where word i occurs at the first word's position plus
+    offsets[i] (consecutive positions, in order, by default)."""
+    shifts = range(len(words)) if offsets is None else offsets
     keys = _gather(words[0], candidates, 0)
-    for i, word in enumerate(words[1:], start=1):
+    for word, shift in zip(words[1:], shifts[1:], strict=True):
         if not len(keys):
             break
-        keys = np.intersect1d(keys, _gather(word, candidates, i), assume_unique=True)
+        keys = np.intersect1d(keys, _gather(word, candidates, shift), assume_unique=True)
     return np.unique(keys >> 32)

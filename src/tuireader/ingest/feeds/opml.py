@@ -24,7 +24,9 @@ def read_opml(data: bytes) -> list[Outline]:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise FeedError(f"not a readable OPML file ({exc})") from exc
+        why = " ".join(str(exc).split())[:200]  # libxml2's messages may hold a newline
+        why = "nested too deeply" if "Excessive depth" in why else why
+        raise FeedError(f"not a readable OPML file ({why})") from exc
     found = []
     for outline in root.iter("outline"):
         url = field(outline.get("xmlUrl"))

@@ -169,3 +169,35 @@ def test_search_finds_notes_and_annotated_articles(library: Path) -> None:
     assert run(library, "search", "note:gulls").exit_code == 1  # in a text, not in a note
     bad = run(library, "search", "has:everything")
     assert bad.exit_code == 2 and "has:highlight" in bad.output
+
+
+def test_highlight_and_bookmark_edit_and_delete(library: Path) -> None:
+    added = run(library, "highlight", "add", "tides.txt", "--quote", "twice a day", "--note", "old", "--tag", "sea")  # fmt: skip
+    ident = added.output.split()[0]
+    edited = run(library, "highlight", "edit", ident, "--note", "new note", "--color", "blue")
+    assert edited.exit_code == 0, edited.output
+    assert edited.output.startswith(f"{ident}\tupdated Tide Tables")
+    (item,) = json.loads(run(library, "highlight", "list", "--json").output)
+    assert (item["note"], item["color"], item["tags"]) == ("new note", "blue", ["sea"])
+    retagged = run(library, "highlight", "edit", ident, "--tag", "moon", "--tag", "water")
+    assert retagged.exit_code == 0
+    (item,) = json.loads(run(library, "highlight", "list", "--json").output)
+    assert (item["note"], item["tags"]) == ("new note", ["moon", "water"])
+    run(library, "highlight", "edit", ident, "--tag", "", "--note", "")
+    (item,) = json.loads(run(library, "highlight", "list", "--json").output)
+    assert (item["note"], item["tags"]) == (None, [])
+    nothing = run(library, "highlight", "edit", ident)
+    assert nothing.exit_code == 1 and "nothing to change" in nothing.output
+    assert run(library, "highlight", "edit", ident, "--color", "red").exit_code == 2
+    unknown = run(library, "highlight", "edit", "hl-nope", "--note", "x")
+    assert unknown.exit_code == 1 and "no highlight" in unknown.output
+    assert run(library, "highlight", "delete", ident).exit_code == 0
+    assert json.loads(run(library, "highlight", "list", "--json").output) == []
+
+    mark = run(library, "bookmark", "add", "tides.txt", "--note", "a").output.split()[0]
+    assert run(library, "bookmark", "edit", mark, "--note", "b", "--tag", "t").exit_code == 0
+    (item,) = json.loads(run(library, "bookmark", "list", "--json").output)
+    assert (item["note"], item["tags"]) == ("b", ["t"])
+    assert run(library, "bookmark", "edit", "bm-nope", "--note", "x").exit_code == 1
+    assert run(library, "bookmark", "delete", mark).exit_code == 0
+    assert run(library, "bookmark", "delete", mark).exit_code == 1

@@ -154,11 +154,40 @@ def bookmark_list(app: AppContext, as_json: bool) -> None:
 @click.argument("ident", metavar="ID")
 @pass_app
 def bookmark_remove(app: AppContext, ident: str) -> None:
-    """Remove the bookmark ID."""
+    """Remove the bookmark ID (alias: delete)."""
     with open_store(app) as store:
         if not store.remove_bookmark(ident):
             raise CliError(f"no bookmark {ident!r}")
     click.echo(f"removed {ident}")
+
+
+bookmark_group.add_command(bookmark_remove, "delete")
+
+
+@bookmark_group.command("edit")
+@click.argument("ident", metavar="ID")
+@click.option("--note", help="The new note ('' clears it).")
+@click.option("--tag", "tags", multiple=True, metavar="T",
+              help="Replace the tags (repeat for more; --tag '' clears them).")  # fmt: skip
+@pass_app
+def bookmark_edit(app: AppContext, ident: str, note: str | None, tags: tuple[str, ...]) -> None:
+    """Change the note and/or tags of the bookmark ID (what is not given stays)."""
+    if note is None and not tags:
+        raise CliError("nothing to change: give --note and/or --tag")
+    changes = _changes(note, tags)
+    with open_store(app) as store:
+        bookmark = store.update_bookmark(ident, **changes)
+    click.echo(f"{bookmark.id}\tupdated {safe(bookmark.title)}")
+
+
+def _changes(note: str | None, tags: tuple[str, ...]) -> dict:
+    """The store's keyword arguments for what the user gave; `--tag ''` means no tags."""
+    changes: dict = {}
+    if note is not None:
+        changes["note"] = note
+    if tags:
+        changes["tags"] = [t for t in tags if t.strip()]
+    return changes
 
 
 # ---------------------------------------------------------------------- highlight
@@ -210,11 +239,35 @@ def highlight_list(app: AppContext, as_json: bool) -> None:
 @click.argument("ident", metavar="ID")
 @pass_app
 def highlight_remove(app: AppContext, ident: str) -> None:
-    """Remove the highlight ID."""
+    """Remove the highlight ID (alias: delete)."""
     with open_store(app) as store:
         if not store.remove_highlight(ident):
             raise CliError(f"no highlight {ident!r}")
     click.echo(f"removed {ident}")
+
+
+highlight_group.add_command(highlight_remove, "delete")
+
+
+@highlight_group.command("edit")
+@click.argument("ident", metavar="ID")
+@click.option("--note", help="The new note ('' clears it).")
+@click.option("--color", "--colour", "color", type=click.Choice(COLORS), help="The new colour.")
+@click.option("--tag", "tags", multiple=True, metavar="T",
+              help="Replace the tags (repeat for more; --tag '' clears them).")  # fmt: skip
+@pass_app
+def highlight_edit(
+    app: AppContext, ident: str, note: str | None, color: str | None, tags: tuple[str, ...]
+) -> None:
+    """Change the note, colour and/or tags of the highlight ID (what is not given stays)."""
+    if note is None and color is None and not tags:
+        raise CliError("nothing to change: give --note, --color and/or --tag")
+    changes = _changes(note, tags)
+    if color is not None:
+        changes["color"] = color
+    with open_store(app) as store:
+        highlight = store.update_highlight(ident, **changes)
+    click.echo(f"{highlight.id}\tupdated {safe(highlight.title)}")
 
 
 # ---------------------------------------------------------------------- export / import

@@ -124,6 +124,9 @@ class AnnotatingController(Controller):
             offset=b.offset,
             text=b.quote or "whole article",
             note=b.note or "",
+            tags=b.tags,
+            created=b.created,
+            updated=b.updated,
         )
 
     def _highlight_row(self, h: Highlight) -> AnnotationRow:
@@ -137,6 +140,9 @@ class AnnotatingController(Controller):
             note=h.note or "",
             color=h.color,
             orphaned=h.orphaned,
+            tags=h.tags,
+            created=h.created,
+            updated=h.updated,
         )
 
     # ---------------------------------------------------------------- export

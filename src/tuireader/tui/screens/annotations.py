@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Label, Static
 
 from tuireader.text.inert import clean_line
 from tuireader.tui.typeahead import release_held_keys
@@ -30,9 +31,14 @@ class AnnotationRow:
     note: str
     color: str = ""
     orphaned: bool = False
+    tags: tuple[str, ...] = ()
+    created: datetime | None = None
+    updated: datetime | None = None
 
     def matches(self, needle: str) -> bool:
-        hay = f"{self.article_title} {self.text} {self.note} {self.kind} {self.color}".casefold()
+        tags = " ".join(self.tags)
+        hay = f"{self.article_title} {self.text} {self.note} {self.kind} {self.color} {tags}"
+        hay = hay.casefold()
         return all(word in hay for word in needle.casefold().split())
 
 
@@ -49,12 +55,15 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("slash", "focus_filter", "Filter"),
+        Binding("s", "sort", "Sort"),
     ]
 
     def __init__(self, rows: Sequence[AnnotationRow]) -> None:
         super().__init__()
         self._rows = list(rows)
         self._shown: list[AnnotationRow] = []
+        self._by_date = False
+        self._needle = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="annotations-body"):
@@ -66,7 +75,11 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
                 id="annotations-table", cursor_type="row", zebra_stripes=True
             )
             yield table
-            yield Label("enter: jump there · /: filter · escape: close", classes="dim")
+            yield Static("", id="annotations-detail")
+            yield Label(
+                "enter: jump there · /: filter · s: sort date/article · esc: close",
+                classes="dim",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -76,9 +89,12 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
         self.call_after_refresh(release_held_keys, self)  # keys typed while it opened
 
     def _fill(self, needle: str) -> None:
+        self._needle = needle
         table = self.query_one(DataTable)
         table.clear()
-        self._shown = [r for r in self._rows if r.matches(needle)] if needle else list(self._rows)
+        rows = sorted(self._rows, key=_newest_first) if self._by_date else self._rows
+        self._shown = [r for r in rows if r.matches(needle)] if needle else list(rows)
+        title_w, text_w, note_w = _widths(self.size.width or self.app.size.width)
         for row in self._shown:
             mark = "★" if row.kind == "bookmark" else "▍"
             style = f"bold {_COLOR_STYLE.get(row.color, '')}".strip()
@@ -86,23 +102,62 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
                 mark, style = "?", "dim"
             table.add_row(
                 Text(mark, style=style),
-                Text(_cut(clean_line(row.article_title), 28)),
-                Text(_cut(clean_line(row.text), 60)),
-                Text(_cut(clean_line(row.note), 30), style="italic"),
+                Text(_cut(clean_line(row.article_title), title_w)),
+                Text(_cut(clean_line(row.text), text_w)),
+                Text(_cut(clean_line(row.note), note_w), style="italic"),
                 key=row.key,
             )
-        if not self._shown:
-            self.query_one("#annotations-title", Label).update(
-                "No annotations yet: b bookmarks an article, h highlights"
-                if not self._rows
-                else "No match"
-            )
+        self.query_one("#annotations-title", Label).update(self._title())
+        self._show_detail(0)
+
+    def _title(self) -> str:
+        total, shown = len(self._rows), len(self._shown)
+        if not total:
+            return "No annotations yet: b bookmarks an article, h highlights"
+        order = "newest first" if self._by_date else "by article"
+        count = f"{total}" if shown == total else f"{shown} of {total}"
+        return f"Annotations ({count}) · {order}" if shown else f"No match (0 of {total})"
+
+    def _show_detail(self, index: int) -> None:
+        """The whole quote and note of the row under the cursor: the columns cut them."""
+        detail = self.query_one("#annotations-detail", Static)
+        if not 0 <= index < len(self._shown):
+            detail.update("")
+            return
+        row = self._shown[index]
+        text = Text()
+        text.append(clean_line(row.article_title), style="bold")
+        facts = [row.kind, row.color] if row.color else [row.kind]
+        if row.tags:
+            facts.append("tags: " + ", ".join(clean_line(t) for t in row.tags))
+        if row.created:
+            facts.append(f"created {row.created:%Y-%m-%d %H:%M}")
+        if row.updated and row.updated != row.created:
+            facts.append(f"updated {row.updated:%Y-%m-%d %H:%M}")
+        text.append("  " + " · ".join(facts), style="dim")
+        text.append("\n“" + clean_line(row.text) + "”")
+        if row.note:
+            text.append("\nNote: ", style="bold")
+            text.append(clean_line(row.note), style="italic")
+        detail.update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def action_sort(self) -> None:
+        self._by_date = not self._by_date
+        self._fill(self._needle)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        """Enter in the filter jumps to the first match (the hint says so)."""
+        if self._shown:
+            row = self._shown[0]
+            self.dismiss(JumpTarget(row.article_id, row.offset))
+        else:
+            self.notify("No annotation matches the filter", severity="warning")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         index = event.cursor_row
@@ -124,6 +179,19 @@ _COLOR_STYLE = {
     "pink": "magenta",
     "purple": "purple",
 }
+
+
+def _newest_first(row: AnnotationRow) -> float:
+    stamp = row.updated or row.created
+    return -stamp.timestamp() if stamp else 0.0
+
+
+def _widths(screen_width: int) -> tuple[int, int, int]:
+    """Title, quote and note columns for the dialog's width: the note never drops out."""
+    room = max(int(screen_width * 0.95) - 12, 40)  # the mark column, borders and padding
+    title = max(12, room * 22 // 100)
+    note = max(14, room * 30 // 100)
+    return title, max(10, room - title - note), note
 
 
 def _cut(text: str, width: int) -> str:

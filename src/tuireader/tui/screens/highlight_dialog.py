@@ -78,9 +78,12 @@ class HighlightDialog(_Dialog):
     def on_key(self, event: events.Key) -> None:
         """Printable keys that reached a button or the closed colour list go to the note."""
         char = event.character
-        if not event.is_printable or char is None or isinstance(self.focused, Input):
+        if not event.is_printable or char is None:
             return
-        if not isinstance(self.focused, (Button, Select)):
+        # A printable key reaching the screen was not taken by an Input (which stops it): keys
+        # typed fast after tab were queued to the button/list before the first one moved the
+        # focus back, and arrive here while the note already has it.
+        if not isinstance(self.focused, (Button, Select, Input)):
             return  # the open colour list searches what is typed
         note = self.query_one("#note", Input)
         self.set_focus(note)

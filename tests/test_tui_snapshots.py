@@ -10,12 +10,14 @@ frame does not depend on timing, paths or the clock.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from tui_helpers import make_app, make_library, settle, wait_for, wait_until_listed
+from tuireader.config import AppPaths
 from tuireader.tui.widgets import ArticleList
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -104,9 +106,20 @@ async def annotations_scene(pilot) -> None:
     # A still frame before the browser opens. (Toasts no longer need clearing first: the
     # main screen's copies are hidden under a dialog, app.tcss; test_tui_toasts.py.)
     await settle(pilot)
+    _fixed_annotation_dates()  # the browser's detail pane shows them
     await pilot.press("a")
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "AnnotationsScreen")
     await settle(pilot, waiting_groups=("annotate",))
+
+
+def _fixed_annotation_dates() -> None:
+    with sqlite3.connect(AppPaths.from_environment().annotations_db) as conn:
+        for table in ("bookmarks", "highlights"):
+            conn.execute(f"UPDATE {table} SET created = ?, updated = ?", (_STAMP, _STAMP))
+    conn.close()
+
+
+_STAMP = "2026-12-01T09:00:00+00:00"
 
 
 async def saved_scene(pilot) -> None:

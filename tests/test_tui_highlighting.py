@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tui_helpers import make_app, wait_for, wait_until_listed
 from tuireader.annotations import AnnotationStore
@@ -66,6 +67,23 @@ async def test_a_note_typed_after_tab_is_kept(library: Path) -> None:
         store = store_for(library)
         await wait_for(pilot, lambda: len(store.highlights()) == 1)
         assert store.highlights()[0].note == "first half and more"
+
+
+async def test_keys_typed_in_one_burst_after_tab_are_all_kept(library: Path) -> None:
+    """As from a terminal: keys queued to the colour list before the first moves the focus."""
+    app = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_tram(pilot)
+        await dialog(pilot, screen, "h")
+        await pilot.press(*"first", "tab")
+        for char in "more":  # no pause between them, unlike pilot.press
+            app.post_message(events.Key(char, char))
+        await pilot.pause()
+        await pilot.press("enter")
+        await closed(pilot, screen)
+        store = store_for(library)
+        await wait_for(pilot, lambda: len(store.highlights()) == 1)
+        assert store.highlights()[0].note == "firstmore"
 
 
 async def test_h_twice_edits_the_highlight_instead_of_duplicating_it(library: Path) -> None:

@@ -13,13 +13,16 @@ import copy
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
-import numpy as np
 from whoosh import matching, query
 from whoosh.qparser import plugins
 
 from tuireader.search.phrases import parse_phrase, phrase_in
 from tuireader.search.whoosh_schema import StemmedText
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # (fieldname, article ids) -> {id: that field's text}; None outside a search that set one
 PhraseTexts = Callable[[str, Sequence[str]], dict[str, str]]
@@ -73,6 +76,8 @@ class ExactPhrase(query.Phrase):
         if not searcher.is_atomic():
             subs = [(self.matcher(s, context), offset) for s, offset in searcher.leaf_searchers()]
             return matching.MultiMatcher([m for m, _o in subs], [o for _m, o in subs])
+        import numpy as np  # the array scorer's; not loaded for a listing
+
         from tuireader.search.vector.positions import adjacent, decode
         from tuireader.search.vector.postings import read_postings
 
@@ -107,7 +112,7 @@ def verify(q: ExactPhrase, reader, docs: np.ndarray) -> np.ndarray:
     ids = [reader.stored_fields(int(d)).get("id") for d in docs.tolist()]
     texts = texts_of(q.fieldname, [i for i in ids if i is not None])
     keep = [i is not None and phrase_in(texts.get(i, ""), q.pattern) for i in ids]
-    return docs[np.asarray(keep, dtype=bool)]
+    return docs[keep]  # a list of bools is a mask
 
 
 class ExactPhrasePlugin(plugins.PhrasePlugin):

@@ -69,3 +69,41 @@ async def test_browser_counts_filters_jumps_and_sorts(library: Path) -> None:
             ),
         )
         assert type(app.screen).__name__ == "MainScreen"
+
+
+async def test_browser_edits_deletes_and_undoes(library: Path) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        article = await screen.bridge.run(screen.bridge.core.search.article, "news/ferry.txt")
+        start = article.body.index("A petition")
+        store = AnnotationStore(AppPaths.from_environment().annotations_db, library)
+        made = store.add_highlight(article, start, start + 10, note="old note", tags=["civic"])
+        await pilot.press("a")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AnnotationsScreen")
+        # e: the note has the focus and holds the old note; tags and colour below it
+        await pilot.press("e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AnnotationEditDialog")
+        await pilot.press(*" and more", "tab", "ctrl+u", *"harbour, to read", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AnnotationsScreen")
+        await wait_for(pilot, lambda: "old note and more" in _detail(app))
+        edited = store.highlight(made.id)
+        assert edited.note == "old note and more"
+        assert edited.tags == ("harbour", "to read")
+        assert "harbour, to read" in _detail(app)
+        # d deletes at once (in the store too); u puts it back with its id, note and tags
+        await pilot.press("d")
+        await wait_for(pilot, lambda: not store.highlights())
+        assert app.screen.query_one(DataTable).row_count == 0
+        await wait_for(pilot, lambda: not screen.list_state.marks[article.id].highlighted)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: bool(store.highlights()))
+        back = store.highlight(made.id)
+        assert (back.note, back.tags, back.start, back.created) == (
+            "old note and more",
+            ("harbour", "to read"),
+            made.start,
+            made.created,
+        )
+        assert app.screen.query_one(DataTable).row_count == 1
+        assert screen.list_state.marks[article.id].highlighted

@@ -35,6 +35,7 @@ from tuireader.tui.controllers.base import (
     OpenRequested,
     RescanRequested,
 )
+from tuireader.tui.controllers.browsing_annotations import BrowsingController
 from tuireader.tui.controllers.discovering import DiscoverController
 from tuireader.tui.controllers.exporting import ExportController
 from tuireader.tui.controllers.ingesting import IngestController
@@ -70,6 +71,7 @@ class MainScreen(Screen[None]):
         self.library = LibraryController(self, self.listing)
         self.reading = ReadingController(self)
         self.annotating = AnnotatingController(self, self.reading)
+        self.browsing = BrowsingController(self, self.reading)
         self.ingesting = IngestController(self)
         self.saved = SavedSearchController(self, self.listing)
         self.exporting = ExportController(self)
@@ -304,7 +306,7 @@ class MainScreen(Screen[None]):
         self.discovering.copies()
 
     def action_annotations(self) -> None:
-        self.annotating.browse()
+        self.browsing.browse()
 
     def action_export(self) -> None:
         self.exporting.export()

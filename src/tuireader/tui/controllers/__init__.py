@@ -5,7 +5,8 @@
 - `listing.ListingController`: the query, search results, sort, filters and list rows;
 - `reading.ReadingController`: opening an article, hits, the reading position, read state,
   the browser, `$EDITOR`, the clipboard;
-- `annotating.AnnotatingController`: bookmarks, highlights, the annotations browser, export.
+- `annotating.AnnotatingController`: bookmarks and highlights;
+- `browsing_annotations.BrowsingController`: the annotations browser (edit, delete, undo).
 
 State flows down: `MainScreen` owns `ListState`, `ReaderState` and `IndexState`
 (tui/main_state.py) and its widgets; each controller gets the screen and reads or sets them.

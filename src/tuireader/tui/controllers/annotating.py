@@ -1,28 +1,19 @@
-"""Annotating: bookmarks, highlights, the annotations browser, export. The store calls run
-on the core thread via the bridge."""
+"""Annotating: bookmarks and highlights of the open or selected article (the browser is
+browsing_annotations, export is exporting). The store calls run on the core thread via the
+bridge."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tuireader.tui.controllers.base import Controller, OpenRequested
+from tuireader.tui.controllers.base import Controller
 from tuireader.tui.controllers.highlighting import HighlightingController
 from tuireader.tui.controllers.reading import ReadingController
-from tuireader.tui.screens.annotations import AnnotationRow, AnnotationsScreen, JumpTarget
-from tuireader.tui.screens.dialogs import (
-    ExportChoice,
-    ExportDialog,
-    NotePrompt,
-)
+from tuireader.tui.screens.dialogs import NotePrompt
 from tuireader.tui.typeahead import release_held_keys
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from tuireader.annotations import Bookmark, Highlight
     from tuireader.articles.model import Article
-    from tuireader.search import SearchService
     from tuireader.tui.main_screen import MainScreen
 
 
@@ -94,96 +85,3 @@ class AnnotatingController(Controller):
 
     def show_note(self) -> None:
         self.highlighting.show_note()
-
-    # ---------------------------------------------------------------- browser
-    def browse(self) -> None:
-        self.start(self._browse, group="annotate")
-
-    async def _browse(self) -> None:
-        store = self.bridge.core.annotations
-        bookmarks = await self.bridge.run(store.bookmarks)
-        highlights = await self.bridge.run(store.highlights)
-        rows = [self._bookmark_row(b) for b in bookmarks] + [
-            self._highlight_row(h) for h in highlights
-        ]
-        rows.sort(key=lambda r: (r.article_title.casefold(), r.offset or 0))
-        target: JumpTarget | None = await self.app.push_screen_wait(AnnotationsScreen(rows))
-        if target is not None:
-            self.screen.post_message(OpenRequested(target.article_id, target.offset))
-
-    def _title(self, record: Bookmark | Highlight) -> str:
-        entry = self.list_state.entries.get(record.article_id)
-        return entry.title if entry else record.title or record.article_id
-
-    def _bookmark_row(self, b: Bookmark) -> AnnotationRow:
-        return AnnotationRow(
-            key=b.id,
-            kind="bookmark",
-            article_id=b.article_id,
-            article_title=self._title(b),
-            offset=b.offset,
-            text=b.quote or "whole article",
-            note=b.note or "",
-            tags=b.tags,
-            created=b.created,
-            updated=b.updated,
-        )
-
-    def _highlight_row(self, h: Highlight) -> AnnotationRow:
-        return AnnotationRow(
-            key=h.id,
-            kind="highlight",
-            article_id=h.article_id,
-            article_title=self._title(h),
-            offset=h.start,
-            text=h.quote,
-            note=h.note or "",
-            color=h.color,
-            orphaned=h.orphaned,
-            tags=h.tags,
-            created=h.created,
-            updated=h.updated,
-        )
-
-    # ---------------------------------------------------------------- export
-    def export(self) -> None:
-        self.start(self._export_dialog, group="annotate")
-
-    async def _export_dialog(self) -> None:
-        core = self.bridge.core
-        export_dir = core.settings.export_dir or core.paths.export_dir
-        stem = f"tuireader-{datetime.now():%Y-%m-%d}"
-        choice: ExportChoice | None = await self.app.push_screen_wait(
-            ExportDialog(export_dir, stem)
-        )
-        if choice is None:
-            return
-        try:
-            count = await self.bridge.run(self._export, choice)
-        except OSError as exc:
-            self.app.notify(f"Export failed: {exc.strerror or exc}", severity="error", timeout=8)
-            return
-        self.app.notify(f"Exported {count} annotations to {choice.path}", timeout=5)
-
-    def _export(self, choice: ExportChoice) -> int:
-        """Runs on the core thread."""
-        from tuireader.annotations import export_annotations, write_atomically
-
-        core = self.bridge.core
-        store = core.annotations
-        text = export_annotations(store, _lookup(core.search), choice.fmt)
-        choice.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(choice.path, text)
-        return len(store.bookmarks()) + len(store.highlights())
-
-
-def _lookup(search: SearchService) -> Callable[[str], Article | None]:
-    """id -> Article or None (a file may be gone; its annotations still export)."""
-
-    def find(article_id: str) -> Article | None:
-        try:
-            return search.article(article_id)
-        except Exception:
-            return None
-
-    return find

@@ -1,11 +1,13 @@
-"""The `a` screen: every bookmark and highlight of the library, searchable; enter jumps there."""
+"""The `a` screen: every bookmark and highlight of the library, searchable; enter jumps there,
+`e` edits the note, tags and colour, `d` deletes (at once, so nothing deleted comes back after
+a crash) and `u` puts the last deleted one back. The store calls are the app's (`actions`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from tuireader.text.inert import clean_line
+from tuireader.tui.screens.annotation_edit import AnnotationEdit, AnnotationEditDialog
 from tuireader.tui.typeahead import release_held_keys
 
 
@@ -48,6 +51,17 @@ class JumpTarget:
     offset: int | None
 
 
+class BrowserActions(Protocol):
+    """What the browser asks of the app: each runs the store call off the UI thread."""
+
+    async def edit(self, row: AnnotationRow, change: AnnotationEdit) -> AnnotationRow: ...
+    async def delete(self, row: AnnotationRow) -> None: ...
+    async def restore(self, row: AnnotationRow) -> None: ...
+
+
+HINT = "⏎ jump · e edit · d delete · u undo · / filter · s sort · esc close"
+
+
 class AnnotationsScreen(ModalScreen[JumpTarget | None]):
     """A DataTable is fine here: annotations number in the hundreds, not the 100,000s."""
 
@@ -56,11 +70,18 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
         Binding("escape", "close", "Close"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("s", "sort", "Sort"),
+        Binding("e", "edit", "Edit"),
+        Binding("d,delete", "delete", "Delete"),
+        Binding("u", "undo", "Undo"),
     ]
 
-    def __init__(self, rows: Sequence[AnnotationRow]) -> None:
+    def __init__(
+        self, rows: Sequence[AnnotationRow], actions: BrowserActions | None = None
+    ) -> None:
         super().__init__()
         self._rows = list(rows)
+        self._actions = actions
+        self._deleted: list[tuple[int, AnnotationRow]] = []  # (place in _rows, row): undo
         self._shown: list[AnnotationRow] = []
         self._by_date = False
         self._needle = ""
@@ -77,8 +98,7 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
             yield table
             yield Static("", id="annotations-detail")
             yield Label(
-                "enter: jump there · /: filter · s: sort date/article · esc: close",
-                classes="dim",
+                HINT if self._actions else "enter jump · / filter · esc close", classes="dim"
             )
 
     def on_mount(self) -> None:
@@ -88,12 +108,11 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
         table.focus()
         self.call_after_refresh(release_held_keys, self)  # keys typed while it opened
 
-    def _fill(self, needle: str) -> None:
+    def _fill(self, needle: str, cursor: int = 0) -> None:
         self._needle = needle
         table = self.query_one(DataTable)
         table.clear()
-        rows = sorted(self._rows, key=_newest_first) if self._by_date else self._rows
-        self._shown = [r for r in rows if r.matches(needle)] if needle else list(rows)
+        self._shown = self._visible()
         title_w, text_w, note_w = _widths(self.size.width or self.app.size.width)
         for row in self._shown:
             mark = "★" if row.kind == "bookmark" else "▍"
@@ -108,7 +127,9 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
                 key=row.key,
             )
         self.query_one("#annotations-title", Label).update(self._title())
-        self._show_detail(0)
+        if self._shown and cursor:
+            table.move_cursor(row=min(cursor, len(self._shown) - 1))
+        self._show_detail(min(cursor, max(len(self._shown) - 1, 0)))
 
     def _title(self) -> str:
         total, shown = len(self._rows), len(self._shown)
@@ -157,13 +178,83 @@ class AnnotationsScreen(ModalScreen[JumpTarget | None]):
             row = self._shown[0]
             self.dismiss(JumpTarget(row.article_id, row.offset))
         else:
-            self.notify("No annotation matches the filter", severity="warning")
+            self.app.notify("No annotation matches the filter", severity="warning")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         index = event.cursor_row
         if 0 <= index < len(self._shown):
             row = self._shown[index]
             self.dismiss(JumpTarget(row.article_id, row.offset))
+
+    # ------------------------------------------------------------ edit, delete, undo
+    def _current(self) -> AnnotationRow | None:
+        index = self.query_one(DataTable).cursor_row
+        return self._shown[index] if 0 <= index < len(self._shown) else None
+
+    def action_edit(self) -> None:
+        row = self._current()
+        if row is not None and self._actions is not None:
+            self.run_worker(self._edit(row, self._actions), group="annotation-edit")
+
+    async def _edit(self, row: AnnotationRow, actions: BrowserActions) -> None:
+        kind = "bookmark" if row.kind == "bookmark" else "highlight"
+        dialog = AnnotationEditDialog(
+            f"Edit {kind} · {clean_line(row.article_title)[:50]}",
+            clean_line(row.text),
+            row.note,
+            row.tags,
+            row.color if row.kind == "highlight" else None,
+        )
+        change: AnnotationEdit | None = await self.app.push_screen_wait(dialog)
+        if change is None:
+            return
+        try:
+            new = await actions.edit(row, change)
+        except Exception as exc:  # the store's errors are one line for a person
+            self.app.notify(f"Not saved: {exc}", severity="error", timeout=6, markup=False)
+            return
+        self._rows = [new if r.key == row.key else r for r in self._rows]
+        self._fill(self._needle, self.query_one(DataTable).cursor_row)
+        self.app.notify(f"{kind.capitalize()} updated", timeout=2)
+
+    def action_delete(self) -> None:
+        row = self._current()
+        if row is not None and self._actions is not None:
+            self.run_worker(self._delete(row, self._actions), group="annotation-edit")
+
+    async def _delete(self, row: AnnotationRow, actions: BrowserActions) -> None:
+        try:
+            await actions.delete(row)
+        except Exception as exc:
+            self.app.notify(f"Not deleted: {exc}", severity="error", timeout=6, markup=False)
+            return
+        place = next(i for i, r in enumerate(self._rows) if r.key == row.key)
+        self._deleted.append((place, row))
+        del self._rows[place]
+        self._fill(self._needle, self.query_one(DataTable).cursor_row)
+        self.app.notify(f"Deleted the {row.kind} · u puts it back", timeout=5)
+
+    def action_undo(self) -> None:
+        if not self._deleted:
+            self.app.notify("Nothing to undo", timeout=2)
+        elif self._actions is not None:
+            self.run_worker(self._undo(self._deleted.pop(), self._actions), group="annotation-edit")
+
+    async def _undo(self, deleted: tuple[int, AnnotationRow], actions: BrowserActions) -> None:
+        place, row = deleted
+        try:
+            await actions.restore(row)
+        except Exception as exc:
+            self.app.notify(f"Could not restore: {exc}", severity="error", timeout=6, markup=False)
+            return
+        self._rows.insert(min(place, len(self._rows)), row)
+        shown_at = next((i for i, r in enumerate(self._visible()) if r.key == row.key), 0)
+        self._fill(self._needle, shown_at)
+        self.app.notify(f"Restored the {row.kind}", timeout=2)
+
+    def _visible(self) -> list[AnnotationRow]:
+        rows = sorted(self._rows, key=_newest_first) if self._by_date else self._rows
+        return [r for r in rows if r.matches(self._needle)] if self._needle else list(rows)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +87,8 @@ class Settings:
     def load(cls, path: Path) -> Settings:
         if not path.exists():
             return cls()
+        import tomllib  # only with a settings file (12 ms of the reader's start otherwise)
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

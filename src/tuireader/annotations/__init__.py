@@ -12,9 +12,9 @@ The public API (what the TUI and the CLI use):
 
 from __future__ import annotations
 
-from tuireader.annotations.atomic import write_atomically
-from tuireader.annotations.exporting import FORMATS, export_annotations
-from tuireader.annotations.importer import import_json
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from tuireader.annotations.models import (
     COLORS,
     AmbiguousQuote,
@@ -31,7 +31,32 @@ from tuireader.annotations.models import (
     ReadingState,
     ReconcileReport,
 )
-from tuireader.annotations.store import AnnotationStore
+
+if TYPE_CHECKING:
+    from tuireader.annotations.atomic import write_atomically
+    from tuireader.annotations.exporting import FORMATS, export_annotations
+    from tuireader.annotations.importer import import_json
+    from tuireader.annotations.store import AnnotationStore
+
+# The store (sqlite3), the exporters and the importer load on first use: the reader needs
+# the records' classes before its first frame, the rest only when it touches the store.
+_LAZY = {
+    "write_atomically": "atomic",
+    "FORMATS": "exporting",
+    "export_annotations": "exporting",
+    "import_json": "importer",
+    "AnnotationStore": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "COLORS",

@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from tuireader.articles.scan import walk_library
-from tuireader.search.refresh import walk_digest
-
 WATCH_ENV = "TUIREADER_WATCH"  # auto (default) | poll | off
 TICK = 0.5  # seconds between looks at the catalog's generation
 DEBOUNCE_MS = 400  # a burst of file events (a copy, an editor's save) is one change
@@ -105,6 +102,9 @@ class LibraryWatch:
 
     def _polling(self, stop: Stop) -> Iterator[bool]:
         """True when a walk of the folder differs from the last, False between walks."""
+        from tuireader.articles.scan import walk_library  # the parsers' modules, and
+        from tuireader.search.refresh import walk_digest  # Whoosh: on the watch thread
+
         digest = None
         next_walk = 0.0
         while not stop.is_set():

@@ -14,9 +14,11 @@ anything, always qualify), so only those are normalised.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import lru_cache
+from typing import Any
 
 from tuireader.search.models import Span
 from tuireader.search.phrases import phrase_end
@@ -159,7 +161,7 @@ def _candidates(rx: re.Pattern[str], body: str) -> list[tuple[int, int, str, str
     (their class is slow to compile, per query): a start after marks (or marks and a dot)
     that follow a letter is inside a word, as TOKEN_RE sees it, and is skipped."""
     forms = normal_forms
-    token_at = TOKEN_RE.match
+    token_at: Callable[..., Any] = TOKEN_RE.match  # always matches where rx saw a \w
     out = []
     for m in rx.finditer(body):
         start = m.start()
@@ -179,7 +181,7 @@ def _ascii_candidates(rx: re.Pattern[str], body: str) -> list[tuple[int, int, st
     """`_candidates` for an ASCII body and a plain alternation of heads: the matches that
     start a token (no letter, digit or _ before, nor one of those and a dot)."""
     forms = normal_forms
-    token_at = TOKEN_RE.match
+    token_at: Callable[..., Any] = TOKEN_RE.match  # always matches where rx saw a \w
     out = []
     for m in rx.finditer(body):
         start = m.start()

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from tuireader.search.whoosh_schema import MARKS, TOKEN_RE, fold_word
+from tuireader.search.words import MARKS, TOKEN_RE, fold_word
 
 
 def text_words(text: str) -> set[str]:

@@ -4,7 +4,6 @@ colour). Like the highlight dialog, the note has focus at once and keeps what is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -28,13 +27,6 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 
 class AnnotationEditDialog(_Dialog):
-    DEFAULT_CSS: ClassVar[str] = """
-    AnnotationEditDialog .field-label { color: $text-muted; }
-    AnnotationEditDialog Input:focus { border: tall $accent; background: $boost; }
-    AnnotationEditDialog Select:focus > SelectCurrent { border: tall $accent; }
-    AnnotationEditDialog Button:focus { text-style: bold reverse; }
-    """
-
     def __init__(
         self, heading: str, quote: str, note: str, tags: tuple[str, ...], color: str | None
     ) -> None:

@@ -9,7 +9,6 @@ closed colour list has focus is not dropped: it goes into the note, which takes 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -28,13 +27,6 @@ class HighlightChoice:
 
 class HighlightDialog(_Dialog):
     """Shows the quote it will keep; `heading` says whether it is new, edited or merged."""
-
-    DEFAULT_CSS: ClassVar[str] = """
-    HighlightDialog .field-label { color: $text-muted; }
-    HighlightDialog Input:focus { border: tall $accent; background: $boost; }
-    HighlightDialog Select:focus > SelectCurrent { border: tall $accent; }
-    HighlightDialog Button:focus { text-style: bold reverse; }
-    """
 
     def __init__(
         self,

@@ -43,6 +43,15 @@ QUERIES = {
     "field": ["title:music", "title:election", "author:okafor", "date:2020"],
     "wildcard": ["gov*", "tele*", "champion*", "econom*"],
     "fuzzy": ["govermnent~", "musik~", "electoin~2", "champoin~2"],
+    # questions of 9 words or more (stop and question words aside): expanded by feedback
+    "question": [
+        "what did the government ministers say about the election campaign, the economy "
+        "and higher taxes this year",
+        "how are mobile phone companies and internet firms competing for the music fans who "
+        "download songs",
+        "why do people think the film award ceremony and the world cup final matter to "
+        "television viewers",
+    ],
 }
 # the same queries for SQLite FTS5 (None: FTS5 has no such query); several words are OR-ed,
 # as ours are (ours add a bonus for all of them)

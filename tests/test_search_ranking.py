@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from whoosh import query
 
-from tuireader.search import Filters, SearchService, proximity, ranking, whoosh_query
+from tuireader.search import Filters, SearchService, feedback, proximity, ranking, whoosh_query
 from tuireader.search.vector.positions import TermPositions
 
 FILLER = "harbour morning council bridge weather station report market summer road"
@@ -141,3 +142,77 @@ def test_a_question_mark_ends_a_question_and_a_wildcard_stays_one(tmp_path: Path
     assert titles(svc, "how do ferries cross in winter?") == ["Winter crossings"]
     assert titles(svc, "what is a ferry?")[0] == "Winter crossings"
     assert set(titles(svc, "t?am")) == {"Team sheet"}  # team and tram: one letter each
+
+
+# -- pseudo-relevance feedback (search/feedback.py) ------------------------------------
+
+QUESTION = "harbour ferry crossing schedule island passenger boat service winter"  # 9 words
+OTHER = "orchard apple pear blossom cider press autumn"
+
+
+@pytest.fixture
+def gangways(tmp_path: Path) -> SearchService:
+    """Three articles answering the question, all of which also say "gangway" often; one
+    about gangways with none of the question's words; unrelated ones."""
+    answer = f"{QUESTION} gangway gangway gangway"
+    docs = {f"a{i}": f"Answer {i}\n{answer}" for i in range(3)}
+    docs["g"] = f"Boarding ramps\ngangway gangway {OTHER} {OTHER}"
+    docs |= {f"z{i}": f"Unrelated {i}\n{OTHER} {OTHER} {OTHER}" for i in range(6)}
+    return build(tmp_path, docs)
+
+
+def test_feedback_finds_an_article_without_the_question_words(gangways: SearchService) -> None:
+    found = titles(gangways, QUESTION)
+    assert found[:3] == ["Answer 0", "Answer 1", "Answer 2"]  # the words still rank first
+    assert found[3:] == ["Boarding ramps"]  # gangway, from the answers; not orchard words
+    off = replace(ranking.SETTINGS, feedback_docs=0)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ranking, "SETTINGS", off)
+        assert "Boarding ramps" not in titles(gangways, QUESTION)
+
+
+def test_feedback_only_for_long_questions_of_plain_words(gangways: SearchService) -> None:
+    short = " ".join(QUESTION.split()[:8])  # 8 words: past the all-words bonus is long
+    assert "Boarding ramps" not in titles(gangways, short)
+    for text in (
+        f'"{QUESTION}"',  # a phrase
+        f'"harbour ferry" {QUESTION}',  # a phrase beside the words
+        f"title:answer {QUESTION}",  # a field
+        f"{QUESTION} -orchard",  # an operator
+        f"{QUESTION} date:>2000",
+    ):
+        assert "Boarding ramps" not in titles(gangways, text), text
+    # the word being typed is not finished: search-as-you-type is not expanded
+    assert "Boarding ramps" not in titles(gangways, QUESTION, live=True)
+    # ranking.rank called without the service's texts: no feedback either
+    searcher = gangways.store.searcher()
+    plain = ranking.rank(searcher, gangways._parse(QUESTION), limit=None)
+    assert plain.total == 3
+
+
+def test_feedback_units_decide_when_it_applies() -> None:
+    knobs = feedback.Feedback(docs=10, terms=20, original=0.6, sharpness=16, from_words=9)
+    words = ranking.units_of(whoosh_query.parse(QUESTION)).units
+    assert feedback.applies(words, knobs)
+    assert not feedback.applies(words[:-2], knobs)  # 8 of the 9 words
+    fielded = ranking.units_of(whoosh_query.parse(f"title:answer {QUESTION}")).units
+    assert not feedback.applies(fielded, knobs)
+    assert not feedback.applies(words, replace(knobs, docs=0))
+
+
+def test_feedback_articles_weigh_by_their_score_against_the_best() -> None:
+    scores = np.array([10.0, 9.6, 8.5, 5.0])
+    weights = feedback.doc_weights(scores, 16)
+    assert weights.sum() == pytest.approx(1)
+    assert weights[0] > weights[1] > weights[2] > weights[3] >= 0
+    assert weights[1] / weights[0] == pytest.approx(0.96**16)
+    assert feedback.doc_weights(scores * 7, 16) == pytest.approx(weights)  # scale-free
+    model = feedback.relevance_model(
+        [("Ferry", "ferry timetable"), ("Tram", "tram tram")], np.array([0.75, 0.25]), 3.0
+    )
+    # ferry: 4 of doc 1's 5 counted terms (title thrice); tram: all of doc 2's 5
+    assert model["ferri"] == pytest.approx(0.75 * 4 / 5)
+    assert model["tram"] == pytest.approx(0.25 * 5 / 5)
+    terms = feedback.expansion(model, 2)
+    assert [t for t, _w in terms] == ["ferri", "tram"]
+    assert sum(w for _t, w in terms) == pytest.approx(1)

@@ -16,7 +16,10 @@ the parser adds) this module scores instead, as arrays over the same postings:
 - documents with every word (the parser's all-words clause, 2-8 words) keep the bonus they
   had: their score times 1 + ALL_WORDS_BOOST;
 - the best `RERANK` documents get a proximity bonus (`proximity.bonus`): query words
-  close together in the body count more.
+  close together in the body count more;
+- a long question (`long_query` different words or more, plain words only, not being
+  typed) is expanded by pseudo-relevance feedback (`feedback`, RM3): the strongest terms of
+  its best matches are scored beside its words, and can find articles without them.
 
 Anything else (phrases, NOT, ranges, other fields, fuzzy terms...) is `Unsupported` here
 and ranked by `vector.run` as before. The settings were chosen on bench/relevance_bench.py
@@ -32,7 +35,7 @@ from itertools import islice
 import numpy as np
 from whoosh import query
 
-from tuireader.search import proximity
+from tuireader.search import feedback, proximity
 from tuireader.search.vector.evaluate import Evaluator, Segment, Stats, Unsupported
 from tuireader.search.vector.positions import decode
 from tuireader.search.vector.postings import TermPostings, read_postings
@@ -50,12 +53,22 @@ class Settings:
 
     # k1 1.2 -> 2.0 raised MAP on all three bench collections (a word said often in a
     # long abstract keeps counting); b and the title weight kept at the usual 0.75 and 3
-    # (0.5 / 0.9 and 2 / 5 moved MAP by less than 0.005, in no consistent direction)
+    # (0.5 / 0.9 and 2 / 5 moved MAP by less than 0.005, in no consistent direction; with
+    # feedback, the title's own b at 0.3 / 0.5 / 1.0 and proximity 0.25 / 1.0 again did)
     k1: float = 2.0  # term frequency saturation
-    b: float = 0.75  # length normalisation (the same for both fields)
+    b: float = 0.75  # length normalisation of the body
+    title_b: float = 0.75  # ... and of the title
     title_weight: float = 3.0  # a title occurrence counts as this many body occurrences
     proximity: float = 0.5  # weight of the proximity bonus (0: none)
     all_words: float = ALL_WORDS_BOOST  # documents with every word: score times 1 + this
+    # pseudo-relevance feedback (search/feedback.py) for queries of long_query words or more;
+    # docs / terms / original as Anserini's RM3 defaults (10 / 10 / 0.5) moved to a plateau
+    # (20 terms, 0.6-0.7, sharpness 12-24 within 0.003 on CISI and bbc-lead)
+    long_query: int = 9  # different words: past the all-words bonus and proximity (2-8)
+    feedback_docs: int = 10  # best articles read for their words (0: no feedback)
+    feedback_terms: int = 20  # their strongest terms added to the query
+    feedback_original: float = 0.6  # the original words' share of the expanded query
+    feedback_sharpness: float = 16.0  # a feedback article counts (score / best score) ** this
 
 
 SETTINGS = Settings()
@@ -142,27 +155,36 @@ def rank(
     settings: Settings | None = None,
 ) -> Ranked:
     """The top `limit` of a word query (every match when None), within the filter query's
-    matches and the `allowed` global document numbers; Unsupported for other queries."""
+    matches and the `allowed` global document numbers; Unsupported for other queries. A
+    long question is expanded with the words of its best matches (`_feedback`)."""
     plan = units_of(q)
     settings = settings or SETTINGS
     stats = Stats(searcher)
     scorer = _Scorer(searcher, plan, settings, stats)
-    found: list[tuple[Segment, int, np.ndarray, np.ndarray]] = []
-    kept: list[np.ndarray] = []
     cache = shared_cache()
     parts = segments(searcher)
     scorer.signature = tuple((seg.key, seg.reader.doc_count()) for seg, _o in parts)
+    scored: list[_Scored] = []
     for seg, offset in parts:
         hit, score = scorer.segment(seg)
-        wanted = hit.copy()
+        wanted = None
         if filter_q is not None:
-            wanted &= Evaluator(searcher, seg, cache, stats).evaluate(filter_q).hit
+            wanted = Evaluator(searcher, seg, cache, stats).evaluate(filter_q).hit
         if allowed is not None:
-            wanted &= _allowed_mask(allowed, offset, seg.size)
-        local = np.flatnonzero(hit)
+            mask = _allowed_mask(allowed, offset, seg.size)
+            wanted = mask if wanted is None else wanted & mask
+        scored.append(_Scored(seg, offset, hit, score, wanted))
+    extra = _feedback(searcher, scorer, scored)
+    if extra:
+        for part in scored:
+            scorer.add(part, extra)
+    found: list[tuple[Segment, int, np.ndarray, np.ndarray]] = []
+    kept: list[np.ndarray] = []
+    for part in scored:
+        local = np.flatnonzero(part.hit)
         if len(local):
-            found.append((seg, offset, local, score[local]))
-            kept.append(wanted[local])
+            found.append((part.seg, part.offset, local, part.score[local]))
+            kept.append(np.ones(len(local), bool) if part.wanted is None else part.wanted[local])
     if not found:
         empty = np.zeros(0, dtype=np.int64)
         return Ranked(0, empty, np.zeros(0))
@@ -173,6 +195,51 @@ def rank(
         scores = scores + _proximity(scorer, found, docs, scores, settings)
     keep = np.concatenate(kept)
     return Ranked(int(keep.sum()), *top(docs[keep], scores[keep], limit))
+
+
+@dataclass
+class _Scored:
+    """One segment's first ranking: matches, scores, and the filters' mask (None: none)."""
+
+    seg: Segment
+    offset: int
+    hit: np.ndarray
+    score: np.ndarray
+    wanted: np.ndarray | None
+
+
+def _feedback(searcher, scorer: _Scorer, scored: list[_Scored]) -> list[Unit]:
+    """RM3's expansion terms of a long question (search/feedback.py), from its best matches
+    within the filters; none for any other query, or when no texts are at hand."""
+    s = scorer.settings
+    knobs = feedback.Feedback(
+        s.feedback_docs, s.feedback_terms, s.feedback_original, s.feedback_sharpness, s.long_query
+    )
+    texts_of = feedback.feedback_texts() if feedback.applies(scorer.plan.units, knobs) else None
+    if texts_of is None:
+        return []
+    docs, scores = [], []
+    for part in scored:
+        mine = part.hit if part.wanted is None else part.hit & part.wanted
+        local = np.flatnonzero(mine)
+        docs.append(local + part.offset)
+        scores.append(part.score[local])
+    if not docs:
+        return []
+    best, best_scores = top(np.concatenate(docs), np.concatenate(scores), knobs.docs)
+    weights = feedback.doc_weights(best_scores, knobs.sharpness)
+    counted = weights >= feedback.MIN_SHARE  # the others change nothing: their text unread
+    stored = searcher.stored_fields
+    ids = [stored(int(d)).get("id") for d in best[counted].tolist()]
+    bodies = texts_of("body", [i for i in ids if i is not None])
+    names = texts_of("title", [i for i in ids if i is not None])
+    pairs = [(names.get(i, ""), bodies.get(i, "")) if i is not None else ("", "") for i in ids]
+    model = feedback.relevance_model(pairs, weights[counted], s.title_weight)
+    share = (1 - knobs.original) / knobs.original * sum(u.weight for u in scorer.plan.units)
+    return [
+        Unit(term, share * weight, _FIELDS, exact=False)
+        for term, weight in feedback.expansion(model, knobs.terms)
+    ]
 
 
 def _proximity(scorer: _Scorer, found, docs, scores, settings: Settings) -> np.ndarray:
@@ -303,6 +370,23 @@ class _Scorer:
             score = np.where(every, score * (1 + self.settings.all_words), score)
         return hit, score
 
+    def add(self, part: _Scored, units: list[Unit]) -> None:
+        """Add more units' scores to a segment's first ranking (after its all-words bonus:
+        it is the original words' reward), in one pass over their postings."""
+        ids_parts, score_parts = [], []
+        for unit in units:
+            ids, scores = self.unit_scores(part.seg, unit)
+            if len(ids):
+                ids_parts.append(ids)
+                score_parts.append(unit.weight * scores)
+        if not ids_parts:
+            return
+        ids = np.concatenate(ids_parts)
+        part.score += np.bincount(ids, np.concatenate(score_parts), minlength=part.seg.size)
+        if part.seg.live is not None:
+            ids = ids[part.seg.live[ids]]
+        part.hit[ids] = True
+
     def unit_scores(self, seg: Segment, unit: Unit) -> tuple[np.ndarray, np.ndarray]:
         """(local ids, BM25F score) of one stem in one segment, cached with the statistics
         and settings it was computed with."""
@@ -310,7 +394,8 @@ class _Scorer:
         s = self.settings
         idf = self.idf(unit)
         avg = tuple(self.stats.avgfl(f) for f in sorted(unit.fields))
-        key = (seg.key, "bm25f", unit.stem, unit.fields, idf, avg, s.k1, s.b, s.title_weight)
+        key: tuple = (seg.key, "bm25f", unit.stem, unit.fields, idf, avg, s.k1, s.b)
+        key += (s.title_b, s.title_weight)
         cached = cache.get(key)
         if cached is not None:
             return cached.ids, cached.weights
@@ -324,7 +409,8 @@ class _Scorer:
             else:
                 postings = cache.postings(seg.key, seg.reader, fieldname, btext)
             lengths = cache.lengths(seg.key, seg.reader, fieldname)[postings.ids]
-            norm = (1 - s.b) + s.b * lengths / self.stats.avgfl(fieldname)
+            b = s.title_b if fieldname == "title" else s.b
+            norm = (1 - b) + b * lengths / self.stats.avgfl(fieldname)
             if fieldname == "title":  # posting weights hold the schema's title boost
                 tf = s.title_weight * (postings.weights / TITLE_BOOST)
             else:

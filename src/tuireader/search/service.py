@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tuireader.articles.errors import ArticleNotFound
 from tuireader.articles.model import Article
 from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_library
-from tuireader.search import annotation_terms, whoosh_query, word_prefix
+from tuireader.search import annotation_terms, feedback, whoosh_query, word_prefix
 from tuireader.search.annotation_terms import AnnotationSource, AnnotationText, NoteMatch
 from tuireader.search.catalog import Catalog, to_article
 from tuireader.search.dedupe import folding
@@ -311,7 +311,9 @@ class SearchService:
                 )
             keys = self.duplicates.group_keys() if fold_copies else {}
             fetch = folding.fetch_limit(limit, len(keys))
-            with phrase_texts(self._field_texts):
+            # a finished long question may be expanded by feedback; one being typed is not
+            lent = None if live else self._field_texts
+            with phrase_texts(self._field_texts), feedback.lend_texts(lent):
                 found, raw = whoosh_query.run(
                     searcher, parsed, limit=fetch, sort=sort, filters=filters
                 )

@@ -4,9 +4,10 @@ bad feed or entry is one line and every other feed is fetched and its state save
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -210,14 +211,61 @@ def test_a_huge_local_feed_is_refused_and_entries_are_capped(
     assert len(list((lib / "feeds" / "odd-feed").glob("*.html"))) == 30
 
 
-def test_opml_import_of_20000_outlines_is_not_quadratic(lib: Path, tmp_path: Path) -> None:
+def opml_file(path: Path, titles: list[str]) -> Path:
     outlines = "".join(
-        f'<outline text="Feed {i}" xmlUrl="https://site{i}.example/feed"/>' for i in range(20_000)
+        f'<outline text="{t}" xmlUrl="https://site{i}.example/feed"/>' for i, t in enumerate(titles)
     )
-    opml = tmp_path / "big.opml"
-    opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
-    started = time.monotonic()
-    result = cli(lib, "feed", "import-opml", "--no-update", str(opml))
-    took = time.monotonic() - started
-    assert result.returncode == 0 and "20000 feeds added" in result.stdout
-    assert took < 8, f"{took:.1f} s"  # the old code took 18 s (quadratic); now ~1 s
+    path.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+    return path
+
+
+def test_opml_import_of_20000_outlines_keeps_every_feed(lib: Path, tmp_path: Path) -> None:
+    """Half the outlines share one title: each still gets its own name (news, news-2, ...)."""
+    titles = [f"Feed {i}" if i % 2 else "News" for i in range(20_000)]
+    result = cli(
+        lib, "feed", "import-opml", "--no-update", str(opml_file(tmp_path / "big.opml", titles))
+    )
+    assert result.returncode == 0 and "20000 feeds added (20000 in big.opml)" in result.stdout
+    feeds = feeds_file(lib)
+    assert len(feeds) == 20_000
+    assert {f["source"] for f in feeds.values()} == {
+        f"https://site{i}.example/feed" for i in range(20_000)
+    }
+    assert {"news", "news-2", "news-10000"} <= feeds.keys() and "news-10001" not in feeds
+
+
+def lines_run(run: Callable[[], object]) -> int:
+    """Lines of tuireader's own code executed by run(): a count of work, not a clock."""
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> object:
+        nonlocal count
+        count += event == "line"
+        return local
+
+    def calls(frame: FrameType, event: str, arg: object) -> object:
+        return local if "tuireader" in frame.f_code.co_filename else None
+
+    sys.settrace(calls)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("titles", ["distinct", "same", "none"])
+def test_opml_import_work_grows_linearly(titles: str, tmp_path: Path) -> None:
+    """Twice the outlines, about twice the work (the old import looked each new feed up in
+    the whole list and probed news-2, news-3, ... from the start: 4 times the work)."""
+    title = {"distinct": "Feed {i}", "same": "News", "none": ""}[titles]
+
+    def work(n: int) -> int:
+        root = tmp_path / f"lib{n}"
+        root.mkdir()
+        opml = opml_file(tmp_path / f"{n}.opml", [title.format(i=i) for i in range(n)])
+        return lines_run(lambda: cli(root, "feed", "import-opml", "--no-update", str(opml)))
+
+    work(20)  # first-use imports out of the way
+    small, large = work(1000), work(2000)
+    assert large < 2.5 * small, (small, large)

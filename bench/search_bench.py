@@ -45,8 +45,8 @@ QUERIES = {
     "fuzzy": ["govermnent~", "musik~", "electoin~2", "champoin~2"],
     # questions of 9 words or more (stop and question words aside): expanded by feedback
     "question": [
-        "what did the government ministers say about the election campaign, the economy "
-        "and higher taxes this year",
+        "what did the government ministers say about the election campaign and the economy "
+        "with higher taxes this year",
         "how are mobile phone companies and internet firms competing for the music fans who "
         "download songs",
         "why do people think the film award ceremony and the world cup final matter to "

@@ -213,6 +213,14 @@ def test_feedback_articles_weigh_by_their_score_against_the_best() -> None:
     # ferry: 4 of doc 1's 5 counted terms (title thrice); tram: all of doc 2's 5
     assert model["ferri"] == pytest.approx(0.75 * 4 / 5)
     assert model["tram"] == pytest.approx(0.25 * 5 / 5)
-    terms = feedback.expansion(model, 2)
+    terms = feedback.expansion(model, 2, lambda term: True)
     assert [t for t, _w in terms] == ["ferri", "tram"]
     assert sum(w for _t, w in terms) == pytest.approx(1)
+    # a term the library is full of, and function words (indexed: "was"), are left out
+    fuller = {**model, "wa": 0.9, "their": 0.85}
+    kept = feedback.expansion(fuller, 2, lambda term: term != "ferri")
+    assert [t for t, _w in kept] == ["tram", "timet"]
+    assert [w for _t, w in kept] == pytest.approx([0.25 / 0.4, 0.15 / 0.4])
+    # past the first 4 x count candidates when they are all left out
+    crowded = {"wa": 0.9, "their": 0.8, "he": 0.7, "but": 0.6, "tram": 0.1}
+    assert feedback.expansion(crowded, 1, lambda term: True) == [("tram", 1.0)]

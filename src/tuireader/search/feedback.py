@@ -11,7 +11,10 @@ with the query, as Anserini runs it) takes those from the first ranking's best a
 - a term's weight is the sum over them of that share times the term's frequency in the
   article over the article's length (title words counted `title_weight` times, as BM25F
   counts them), so a term most of the best articles use often ranks first;
-- the strongest `terms` (normalised to sum 1) join the query: the original words keep their
+- the strongest `terms` (normalised to sum 1) join the query, leaving out function words
+  ("was", "their": the index keeps them) and terms in half the library or more (RSJ idf
+  below log 2: they tell nothing apart, and reading their postings is most of the cost;
+  together they took half of the 20 terms on news): the original words keep their
   weights and the new terms together weigh (1 - original) / original times as much as all of
   them (RM3's interpolation, the original query at `original`).
 
@@ -35,6 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from tuireader.search.query_words import is_function_word
 from tuireader.search.whoosh_schema import DEFAULT_FIELDS, TOKEN_RE, index_term
 
 if TYPE_CHECKING:  # numpy is the array scorer's: the service imports this module without it
@@ -153,9 +157,28 @@ def relevance_model(
     return model
 
 
-def expansion(model: dict[str, float], count: int) -> list[tuple[str, float]]:
-    """The `count` strongest terms of a relevance model, their weights summing to 1 (ties
-    broken by the term, so a ranking never depends on dictionary order)."""
-    best = heapq.nsmallest(count, model.items(), key=lambda item: (-item[1], item[0]))
+def expansion(
+    model: dict[str, float], count: int, informative: Callable[[str], bool]
+) -> list[tuple[str, float]]:
+    """The `count` strongest terms of a relevance model that are not function words and
+    that `informative` accepts (asked strongest first, until `count` are found), their
+    weights summing to 1 (ties broken by the term, never by dictionary order)."""
+
+    def order(item: tuple[str, float]) -> tuple[float, str]:
+        return -item[1], item[0]
+
+    def strongest() -> Iterator[tuple[str, float]]:
+        # a model has thousands of terms: the strongest few first, the rest only if needed
+        pool = heapq.nsmallest(4 * count, model.items(), key=order)
+        yield from pool
+        if len(pool) < len(model):
+            yield from sorted(set(model.items()) - set(pool), key=order)
+
+    best: list[tuple[str, float]] = []
+    for term, weight in strongest():
+        if len(best) == count:
+            break
+        if not is_function_word(term) and informative(term):
+            best.append((term, weight))
     total = sum(w for _t, w in best)
     return [(t, w / total) for t, w in best] if total > 0 else []

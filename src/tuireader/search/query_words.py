@@ -48,6 +48,11 @@ def _stop_stems() -> frozenset[str]:
 _STOP_STEMS = _stop_stems()
 
 
+def is_function_word(stem: str) -> bool:
+    """Whether an index term is one of `QUERY_STOP_WORDS` (feedback never adds those)."""
+    return stem in _STOP_STEMS
+
+
 def question_marks(text: str) -> str:
     """The question marks that end a question's words taken out, before parsing (Whoosh
     reads `winter?` as a wildcard: "winter" plus one letter, which finds nothing)."""

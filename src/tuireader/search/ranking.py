@@ -63,7 +63,8 @@ class Settings:
     all_words: float = ALL_WORDS_BOOST  # documents with every word: score times 1 + this
     # pseudo-relevance feedback (search/feedback.py) for queries of long_query words or more;
     # docs / terms / original as Anserini's RM3 defaults (10 / 10 / 0.5) moved to a plateau
-    # (20 terms, 0.6-0.7, sharpness 12-24 within 0.003 on CISI and bbc-lead)
+    # (20 terms, 0.6-0.7, sharpness 12-24 within 0.003 on CISI and bbc-lead); expansion
+    # terms in a quarter or a tenth of the library at most (not half): P@10 0.375 / 0.370
     long_query: int = 9  # different words: past the all-words bonus and proximity (2-8)
     feedback_docs: int = 10  # best articles read for their words (0: no feedback)
     feedback_terms: int = 20  # their strongest terms added to the query
@@ -238,7 +239,7 @@ def _feedback(searcher, scorer: _Scorer, scored: list[_Scored]) -> list[Unit]:
     share = (1 - knobs.original) / knobs.original * sum(u.weight for u in scorer.plan.units)
     return [
         Unit(term, share * weight, _FIELDS, exact=False)
-        for term, weight in feedback.expansion(model, knobs.terms)
+        for term, weight in feedback.expansion(model, knobs.terms, scorer.informative)
     ]
 
 
@@ -343,6 +344,10 @@ class _Scorer:
                 _IDF.clear()
             _IDF[key] = found
         return found
+
+    def informative(self, stem: str) -> bool:
+        """Whether a term is in fewer than half the articles (its idf above log 2)."""
+        return self.idf(Unit(stem, 1.0, _FIELDS, exact=False)) > math.log(2)
 
     def segment(self, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
         """(hit, score) of every document of one segment, with the all-words bonus."""

@@ -190,6 +190,19 @@ def test_feedback_only_for_long_questions_of_plain_words(gangways: SearchService
     assert plain.total == 3
 
 
+def test_a_filter_narrows_an_expanded_question_without_reordering(gangways: SearchService) -> None:
+    searcher = gangways.store.searcher()
+    q = gangways._parse(QUESTION)
+    with feedback.lend_texts(gangways._field_texts):
+        everything = ranking.rank(searcher, q, limit=None)
+        assert everything.total == 4  # the three answers and, by feedback, the gangway article
+        scores = dict(zip(everything.docnums.tolist(), everything.scores.tolist(), strict=True))
+        last = everything.docnums.tolist()[-1]
+        only = ranking.rank(searcher, q, limit=None, allowed={last})
+    assert only.docnums.tolist() == [last]
+    assert only.scores.tolist() == [scores[last]]
+
+
 def test_feedback_units_decide_when_it_applies() -> None:
     knobs = feedback.Feedback(docs=10, terms=20, original=0.6, sharpness=16, from_words=9)
     words = ranking.units_of(whoosh_query.parse(QUESTION)).units

@@ -211,7 +211,7 @@ class _Scored:
 
 def _feedback(searcher, scorer: _Scorer, scored: list[_Scored]) -> list[Unit]:
     """RM3's expansion terms of a long question (search/feedback.py), from its best matches
-    within the filters; none for any other query, or when no texts are at hand."""
+    (the filters' or not); none for any other query, or when no texts are at hand."""
     s = scorer.settings
     knobs = feedback.Feedback(
         s.feedback_docs, s.feedback_terms, s.feedback_original, s.feedback_sharpness, s.long_query
@@ -220,9 +220,8 @@ def _feedback(searcher, scorer: _Scorer, scored: list[_Scored]) -> list[Unit]:
     if texts_of is None:
         return []
     docs, scores = [], []
-    for part in scored:
-        mine = part.hit if part.wanted is None else part.hit & part.wanted
-        local = np.flatnonzero(mine)
+    for part in scored:  # filtered or not, as proximity: a filter narrows, never reorders
+        local = np.flatnonzero(part.hit)
         docs.append(local + part.offset)
         scores.append(part.score[local])
     if not docs:

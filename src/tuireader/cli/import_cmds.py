@@ -34,6 +34,9 @@ def import_articles_cmd(app: AppContext, file: Path, kind_name: str | None, no_i
         what = f"unknown kind {kind_name!r}" if kind_name else f"{file.name}: not a known export"
         raise CliError(f"{what}; known kinds: {known}")
     root = app.library_root
+    from tuireader.ingest.exports.common import remove_dead_temps_of_imports
+
+    remove_dead_temps_of_imports(root)
     with open_store(app) as store:
         target = ImportTarget(
             root, app.paths.library_cache(root), None if store.read_only else store

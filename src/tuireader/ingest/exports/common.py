@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from tuireader.annotations.atomic import write_atomically
+from tuireader.annotations.atomic import remove_dead_temps, write_atomically
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import article_id
 from tuireader.articles.registry import MAX_BYTES, parse_bytes
@@ -25,6 +25,14 @@ from tuireader.ingest.saved_page import (
 )
 
 _TAGS = re.compile(r"<[^>]*>")
+# The library folders imports write into (`add` and the Pocket/Instapaper links share saved/).
+IMPORT_FOLDERS = ("imported", "saved", "books", "clippings")
+
+
+def remove_dead_temps_of_imports(root: Path) -> int:
+    """The temporary files an import (or `add`) killed half-way left in the library: the
+    scanner skips them, so without this they would stay for good."""
+    return sum(remove_dead_temps(root / folder) for folder in IMPORT_FOLDERS)
 
 
 def save_item(

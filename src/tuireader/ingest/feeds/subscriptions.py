@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from tuireader.annotations.atomic import write_atomically
+from tuireader.annotations.atomic import remove_dead_temps, write_atomically
 from tuireader.ingest.clean import field as clean_field
 from tuireader.ingest.saved_page import slugify
 
@@ -119,6 +119,7 @@ class Subscriptions:
                 feed.seen = feed.seen[-MAX_SEEN:]
             text = json.dumps({"feeds": [asdict(f) for f in merged]}, indent=1)
             write_atomically(self.path, text + "\n")
+            remove_dead_temps(self.path.parent, recursive=False)  # of a save killed half-way
         self.feeds = merged
         self._base = {f.name: copy.deepcopy(f) for f in merged}
 

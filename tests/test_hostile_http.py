@@ -138,3 +138,42 @@ def test_add_against_a_drip_server_gives_up_and_says_why(
     result = run_cli("--library", str(lib), "add", web.url("/drip"), web.url("/good"))
     assert "failed: " + web.url("/drip") + ": too slow (" in result.stderr
     assert result.stdout.startswith("saved saved/river.example/")
+
+
+def test_feed_update_and_pocket_links_against_a_drip_give_up(
+    web: LocalWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same watchdog in `feed update` and in the Pocket workers: the dripping feed or
+    link is one 'too slow' line, the good one beside it is saved (before the overall
+    deadline, each byte under the per-read timeout, so they waited for ever)."""
+    from test_feeds import P1, P2
+
+    monkeypatch.setattr(http, "LIMITS", FAST)
+    good_feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Good</title><item>'
+        f"<title>Tide tables</title><guid>g-1</guid><description><![CDATA[<p>{P1}</p>"
+        f"<p>{P2}</p>]]></description></item></channel></rss>"
+    ).encode()
+    web.routes["/good.xml"] = Route(good_feed, content_type="application/rss+xml")
+    web.routes["/good"] = Route(ARTICLE)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    assert run_cli("--library", str(lib), "feed", "add", web.url("/good.xml")).returncode == 0
+    web.routes["/drip.xml"] = Route(good_feed, content_type="application/rss+xml")
+    assert run_cli("--library", str(lib), "feed", "add", web.url("/drip.xml")).returncode == 0
+    web.routes["/drip.xml"] = Route(handler=drip_body)
+    web.routes["/good.xml"] = Route(good_feed.replace(b"g-1", b"g-2"))
+    result = run_cli("--library", str(lib), "feed", "update")
+    assert "failed: good-2: too slow (" in result.stderr, result.stderr
+    assert "good-2: 0 new, 1 failed" in result.stderr
+    assert "good: 1 new, 0 failed" in result.stderr, result.stderr
+    csv = tmp_path / "part_000000.csv"
+    csv.write_text(
+        "title,url,time_added,tags,status\n"
+        f"Drip,{web.url('/drip')},1709251200,,unread\nGood,{web.url('/good')},1709251200,,unread\n",
+        encoding="utf-8",
+    )
+    web.routes["/drip"] = Route(handler=drip_body)
+    result = run_cli("--library", str(lib), "import-articles", "--no-index", str(csv))
+    assert f"failed: {web.url('/drip')}: too slow (" in result.stderr, result.stderr
+    assert "Pocket export (HTML or CSV): 1 saved" in result.stdout

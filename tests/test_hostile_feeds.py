@@ -209,6 +209,17 @@ def test_a_huge_local_feed_is_refused_and_entries_are_capped(
     result = cli(lib, "feed", "add", str(many))
     assert "70 entries after the first 30 not read" in result.stderr
     assert len(list((lib / "feeds" / "odd-feed").glob("*.html"))) == 30
+    again = cli(lib, "feed", "update")  # every entry read is remembered: nothing new, no file
+    assert "odd-feed: 0 new, 0 failed" in again.stderr, again.stderr
+    assert len(list((lib / "feeds" / "odd-feed").glob("*.html"))) == 30
+
+
+def test_a_capped_feed_fits_in_its_remembered_ids() -> None:
+    """An update reads at most MAX_ENTRIES entries and each feed remembers MAX_SEEN ids: were
+    the cap above the memory, every update of a huge feed would save old entries again."""
+    from tuireader.ingest.feeds.subscriptions import MAX_SEEN
+
+    assert feed_parse.MAX_ENTRIES <= MAX_SEEN
 
 
 def opml_file(path: Path, titles: list[str]) -> Path:

@@ -1,7 +1,11 @@
 """SIGKILL at random moments: is the search index still usable and is every committed
 annotation still there? (run by hand, prints a table)
 
-    /work/venv/bin/python bench/kill_loop.py [--rounds 50] [--articles 400] [--seed 1]
+    .venv/bin/python bench/kill_loop.py [--rounds 50] [--articles 400] [--seed 1]
+        [--target index|import-articles|feed-update|all] [--entries 200] [--feeds 4] [--new 15]
+
+--target index (the default) is described here; import-articles and feed-update kill those
+commands instead (bench/kill_ingest.py says what each checks); all runs the three.
 
 Each round starts, at the same time, `tuireader index --rebuild` and a child process that
 adds bookmarks and highlights through AnnotationStore, printing each id after its commit.
@@ -9,7 +13,8 @@ Both are killed with SIGKILL at independent random moments. Then:
 - `tuireader search harbour --json` must exit 0 and find every article (each one contains
   "harbour"): the index is usable, or is brought up to date by the search itself;
 - every id the writer printed before it died must be in the store, and
-  `PRAGMA integrity_check` must say ok (annotation DB and catalog).
+  `PRAGMA integrity_check` must say ok (annotation DB and catalog);
+- no process of the round (a parse worker, the resource tracker) is left two seconds later.
 State lives in a temporary XDG home; the library is generated (`--articles` files).
 """
 
@@ -27,8 +32,13 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import kill_ingest  # bench/ beside this script
 
 _WORDS = [
     "tide",
@@ -100,11 +110,13 @@ class Round:
     search_total: int
     search_s: float
     integrity: str
+    orphans: int
 
     @property
     def ok(self) -> bool:
         return (
-            self.present == self.committed
+            self.orphans == 0
+            and self.present == self.committed
             and self.search_exit == 0
             and self.search_total == EXPECTED[0]
             and self.integrity == "ok"
@@ -174,6 +186,8 @@ def one_round(
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     reader.join()
+    time.sleep(2.0)  # the workers' PR_SET_PDEATHSIG, the resource tracker's own exit
+    orphans = kill_ingest.orphans(env["KILL_LOOP_TAG"])
     before = time.monotonic()
     search = subprocess.run(
         _cli(env, library, "search", "--json", "--limit", "1", "harbour"),
@@ -201,6 +215,7 @@ def one_round(
         total,
         search_s,
         next((c for c in checks if c != "ok"), "ok"),
+        orphans,
     )
 
 
@@ -209,14 +224,60 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--target", choices=["index", "import-articles", "feed-update", "all"], default="index"
+    )
+    parser.add_argument("--entries", type=int, default=200, help="import-articles: entries")
+    parser.add_argument("--feeds", type=int, default=4, help="feed-update: feeds served")
+    parser.add_argument("--new", type=int, default=15, help="feed-update: new entries a round")
     args = parser.parse_args()
+    print(f"load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    failed = 0
+    if args.target in ("index", "all"):
+        failed += index_loop(args)
+    if args.target in ("import-articles", "all"):
+        failed += ingest_loop(args, "import-articles")
+    if args.target in ("feed-update", "all"):
+        failed += ingest_loop(args, "feed-update")
+    print(f"load after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    sys.exit(1 if failed else 0)
+
+
+def ingest_loop(args: argparse.Namespace, target: str) -> int:
+    """Kill import-articles or feed update; the rounds' failures."""
+    rng = random.Random(args.seed)
+
+    def show(line: str) -> None:
+        print(line, flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        done: list[Any]
+        if target == "import-articles":
+            done = kill_ingest.import_rounds(Path(tmp), args.rounds, args.entries, rng, show)
+            bad = [r for r in done if not r.ok(args.entries, 2 * args.entries)]
+        else:
+            done = kill_ingest.feed_rounds(Path(tmp), args.rounds, args.feeds, args.new, rng, show)
+            bad = [r for r in done if not r.ok]
+        killed = sum(r.state == "killed" for r in done)
+        orphans = sum(r.orphans for r in done)
+        temps_kill = sum(r.temps_after_kill for r in done)
+        show(
+            f"\n{target}: {len(done)} rounds, {len(bad)} failed; killed mid-run in {killed}; "
+            f"orphans {orphans}; temp files left by the kills {temps_kill}, after the next run "
+            f"{sum(r.temps_left for r in done)}; partial files {sum(r.partials for r in done)}\n"
+        )
+    return len(bad)
+
+
+def index_loop(args: argparse.Namespace) -> int:
+    """The original loop: kill `index --rebuild` and an annotation writer; its failures."""
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         library = base / "library"
         make_library(library, args.articles, rng)
         EXPECTED[0] = args.articles
-        env = {**os.environ}
+        env = {**os.environ, "KILL_LOOP_TAG": uuid.uuid4().hex}  # its processes' mark
         for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
             env[name] = str(base / name.lower())
         start = time.monotonic()
@@ -228,7 +289,7 @@ def main() -> None:
         )
         print(
             f"{'round':>5} {'index kill':>10} {'index':>8} {'writer kill':>11} {'committed':>9} "
-            f"{'present':>7} {'search':>6} {'hits':>5} {'search s':>8} {'integrity':>9}"
+            f"{'present':>7} {'search':>6} {'hits':>5} {'search s':>8} {'integrity':>9} {'orphans':>7}"
         )
         rounds = []
         for number in range(1, args.rounds + 1):
@@ -237,7 +298,7 @@ def main() -> None:
             print(
                 f"{r.number:>5} {r.index_kill_s:>9.2f}s {r.index_state:>8} {r.writer_kill_s:>10.2f}s "
                 f"{r.committed:>9} {r.present:>7} {r.search_exit:>6} {r.search_total:>5} "
-                f"{r.search_s:>8.2f} {r.integrity:>9}  {'ok' if r.ok else 'FAIL'}",
+                f"{r.search_s:>8.2f} {r.integrity:>9} {r.orphans:>7}  {'ok' if r.ok else 'FAIL'}",
                 flush=True,
             )
         failed = [r for r in rounds if not r.ok]
@@ -246,10 +307,11 @@ def main() -> None:
         print(
             f"\n{len(rounds)} rounds, {len(failed)} failed; indexer killed mid-run in "
             f"{sum(r.index_state == 'killed' for r in rounds)}; annotations committed "
-            f"{sum(r.committed for r in rounds)}, lost {lost}; search after kill: median "
+            f"{sum(r.committed for r in rounds)}, lost {lost}; orphans "
+            f"{sum(r.orphans for r in rounds)}; search after kill: median "
             f"{statistics.median(times):.2f} s, max {max(times):.2f} s"
         )
-        sys.exit(1 if failed else 0)
+        return len(failed)
 
 
 if __name__ == "__main__":

@@ -87,3 +87,31 @@ def test_extensionless_spool_files_are_scanned_other_files_not(tmp_path: Path) -
     assert [e.relpath for e in walk_library(tmp_path)] == ["page", "rec.boats.ferries/4417"]
     titles = sorted(a.title for a in scan_library(tmp_path))  # type: ignore[union-attr]
     assert "Re: Winter timetable for the north crossing" in titles
+
+
+def test_a_message_without_a_subject_keeps_its_whole_body() -> None:
+    """No Subject: the first line names the message and stays in the body (it was taken
+    away as a title line, and a one-line message was skipped as having no text)."""
+    head = "From: Kai Berg <kai@example.org>\nNewsgroups: rec.boats\nDate: 5 Apr 93 18:01:16 GMT\n"
+    one = parse_bytes("4418", (head + "\nThe lanterns were lit at dusk along the quay.\n").encode())
+    assert one.title == "The lanterns were lit at dusk along the quay."
+    assert one.body == "The lanterns were lit at dusk along the quay."
+    assert (one.author, one.date) == ("Kai Berg", datetime(1993, 4, 5, 18, 1, 16, tzinfo=UTC))
+    long_line = "The lanterns were lit at dusk along the quay " + "and down by the slipway " * 4
+    two = parse_text(head + "Subject: \n\n" + long_line + "\n\nThe ferry came in late.\n")
+    assert two.title == long_line[:80].rsplit(" ", 1)[0] + "…"
+    assert two.body.startswith("The lanterns were lit") and two.body.endswith("came in late.")
+
+
+def test_a_first_field_without_a_space_after_its_colon() -> None:
+    text = (
+        "From:kai@example.org (Kai Berg)\nSubject:Ferry lanterns\n\nLit at dusk along the quay.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.title, parsed.author, parsed.body) == (
+        "Ferry lanterns",
+        "Kai Berg",
+        "Lit at dusk along the quay.",
+    )
+    for prose in ("Note:the ferry is late\n\nIt was late.\n", "http://example.org/x\n\nBody.\n"):
+        assert split_headers(prose) == ({}, prose)

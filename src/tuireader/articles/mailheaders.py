@@ -22,6 +22,11 @@ _FIELD = re.compile(r"^([\x21-\x39\x3b-\x7e]{1,76}):(?:[ \t]+(.*)|$)")
 _FIELD_TIGHT = re.compile(r"^([\x21-\x39\x3b-\x7e]{1,76}):(.*)$")
 _MBOX_FROM = re.compile(r"^From \S+")
 _KEY_FIELDS = frozenset({"subject", "title", "from", "date"})
+# Names a block may open with even without a space after the colon (`From:kai@...`); any
+# other first line needs one, so `http://...` or `Note:...` prose is not a header.
+_OPENING_FIELDS = _KEY_FIELDS | {
+    "newsgroups", "path", "xref", "message-id", "received", "return-path", "to", "sender",
+}  # fmt: skip
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _MAX_HEADER_LINES = 400
 
@@ -41,6 +46,9 @@ def split_headers(text: str) -> tuple[dict[str, str], str]:
             fields[-1][1] += " " + line.strip()
             continue
         match = _FIELD_TIGHT.match(line) if fields else _FIELD.match(line)
+        if not match and not fields:
+            match = _FIELD_TIGHT.match(line)
+            match = match if match and match.group(1).lower() in _OPENING_FIELDS else None
         if not match:
             return {}, text
         fields.append([match.group(1).lower(), (match.group(2) or "").strip()])

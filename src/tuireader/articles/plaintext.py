@@ -34,7 +34,10 @@ def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
     blocks = split_paragraphs(text)
 
     title = headers.get("subject") or headers.get("title") or ""
-    if not title and blocks:
+    if not title and headers and blocks:
+        # A message without a Subject: its first line names it and stays in its body.
+        title = _shortened(blocks[0].split("\n")[0])
+    elif not title and blocks:
         first = blocks[0].split("\n")
         title = first[0]
         rest = "\n".join(first[1:]).strip()
@@ -68,6 +71,14 @@ def parse_text(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         summary=headers.get("summary", ""),
         site=site,
     )
+
+
+def _shortened(line: str, limit: int = 80) -> str:
+    """A line cut at a word before `limit` characters, with an ellipsis when cut."""
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def _strip_trailing_date(text: str) -> str:

@@ -54,6 +54,8 @@ SERVED_AS = [
     ("application/rdf+xml", "rdf"),
     ("text/plain; charset=utf-8", "rss"),
     ("text/html", "rss"),
+    ("application/octet-stream", "atom"),  # nginx's default_type (a /feed file, no extension)
+    ("binary/octet-stream", "rss"),  # S3 without a type set
 ]
 
 
@@ -116,6 +118,22 @@ def test_plain_text_that_is_not_a_page_is_refused(web: LocalWeb, library: Path) 
     web.routes["/notes.txt"] = Route(WORDS.encode(), content_type="text/plain")
     result = run(library, "add", web.url("/notes.txt"))
     assert result.exit_code == 1 and "content type text/plain" in result.output
+    assert articles(library) == []
+
+
+def test_bytes_served_as_octet_stream_that_are_neither_are_one_line(
+    web: LocalWeb, library: Path
+) -> None:
+    web.routes["/feed"] = Route(
+        b"PK\x03\x04" + bytes(range(256)) * 4, content_type="application/octet-stream"
+    )
+    added = run(library, "feed", "add", web.url("/feed"))
+    assert "not a readable feed" in added.output and "Traceback" not in added.output
+    saved = run(library, "add", web.url("/feed"))
+    assert saved.exit_code == 1
+    assert saved.output.strip().splitlines() == [
+        f"failed: {web.url('/feed')}: not a page this can read (content type application/octet-stream)"
+    ]
     assert articles(library) == []
 
 

@@ -43,6 +43,8 @@ FEED_TYPES = (
     "application/feed+json",
     "application/json",
     "text/plain",  # many servers send feeds as text/plain
+    "application/octet-stream",  # nginx's default type for a file it has no type for; S3's
+    "binary/octet-stream",
     *HTML_TYPES,  # ... or as HTML: the feed parser decides
 )
 CODINGS = ("gzip", "x-gzip", "deflate")  # what Accept-Encoding offers (brotli: no decoder)

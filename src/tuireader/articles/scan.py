@@ -50,8 +50,10 @@ def display_path(relpath: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
-def walk_library(root: Path) -> Iterator[FileEntry]:
+def walk_library(root: Path, folders: dict[str, int] | None = None) -> Iterator[FileEntry]:
     """Yield every article file under root (sorted for stable order), with its stat.
+    `folders`, when given, receives each folder read (its path under root, "" for root)
+    and its mtime_ns as stat saw it before it was read (search.freshness's snapshot).
 
     Speed matters (re-opening a 100k library walks it): one `os.scandir` per folder, the
     entry's cached type (no syscall for plain files and folders), one stat per article file
@@ -64,12 +66,14 @@ def walk_library(root: Path) -> Iterator[FileEntry]:
         st = os.stat(root)
     except OSError:
         return
-    stack: list[tuple[str, str, tuple[int, int]]] = [(str(root), "", (st.st_dev, st.st_ino))]
+    stack = [(str(root), "", (st.st_dev, st.st_ino), st.st_mtime_ns)]
     while stack:
-        directory, prefix, key = stack.pop()
+        directory, prefix, key, mtime_ns = stack.pop()
         if key in seen_dirs:  # a symlink loop, or a folder linked twice
             continue
         seen_dirs.add(key)
+        if folders is not None:
+            folders[prefix] = mtime_ns
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -83,7 +87,8 @@ def walk_library(root: Path) -> Iterator[FileEntry]:
             try:
                 if entry.is_dir(follow_symlinks=True):
                     stat = entry.stat(follow_symlinks=True)
-                    subdirs.append((entry.path, f"{prefix}{name}/", (stat.st_dev, stat.st_ino)))
+                    place = (stat.st_dev, stat.st_ino)
+                    subdirs.append((entry.path, f"{prefix}{name}/", place, stat.st_mtime_ns))
                     continue
                 dot = name.rfind(".")
                 suffix = name[dot:].lower() if dot > 0 else ""

@@ -262,7 +262,7 @@ def run_search(
     """Search, print the results (or JSON) and exit with the search's status. `restrict`
     gives the ids a saved search's mark filters admit, once the catalog is up to date."""
     svc = service(app)
-    busy = _catch_up(svc)
+    busy = _catch_up(svc, quick=True)  # no walk when the folders say nothing moved
     notes = annotation_source(app)
     if restrict is not None:
         filters = replace(filters, ids=restrict(svc))
@@ -278,6 +278,9 @@ def run_search(
         )
 
     results = once()
+    if svc.changed_on_disk([h.path for h in results.hits]):
+        busy = _catch_up(svc)  # a hit's file was rewritten in place: index, search again
+        results = once()
     if results.unavailable and wait > 0 and svc.indexing_elsewhere():
         # a first build or a rebuild elsewhere: answer from its first batch rather than fail
         click.echo("waiting for another tuireader process to index the library…", err=True)
@@ -299,9 +302,9 @@ def run_search(
         sys.exit(EXIT_NO_HITS)
 
 
-def _catch_up(svc: SearchService) -> bool:
+def _catch_up(svc: SearchService, *, quick: bool = False) -> bool:
     """Index what changed before searching; True when another process is writing instead."""
-    if not svc.stale():
+    if not svc.stale(quick=quick):
         return False
     if sys.stderr.isatty():
         with progress_bar(Console(stderr=True, markup=False, emoji=False)) as report:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tuireader.articles.errors import ArticleNotFound
 from tuireader.articles.model import Article
 from tuireader.articles.scan import FileEntry, Skipped, parse_entry, walk_library
-from tuireader.search import annotation_terms, feedback, whoosh_query, word_prefix
+from tuireader.search import annotation_terms, feedback, freshness, whoosh_query, word_prefix
 from tuireader.search.annotation_terms import AnnotationSource, AnnotationText, NoteMatch
 from tuireader.search.catalog import Catalog, to_article
 from tuireader.search.dedupe import folding
@@ -57,6 +57,7 @@ class SearchService:
         self._damaged = False  # a search met a damaged index: refresh will rebuild it
         self._entries: tuple[tuple[int, int], list[CatalogEntry]] | None = None
         self._duplicates: DuplicateStore | None = None
+        self._walk = freshness.Walk()  # the folders the last walk saw (search.freshness)
 
     @property
     def catalog(self) -> Catalog:
@@ -85,23 +86,30 @@ class SearchService:
     # -- freshness ----------------------------------------------------------------------
 
     def files(self) -> list[FileEntry]:
-        return list(walk_library(self.library_root))
+        self._walk = freshness.Walk()
+        return list(walk_library(self.library_root, self._walk.folders))
 
-    def stale(self) -> bool:
+    def stale(self, *, quick: bool = False) -> bool:
         """Whether `refresh` has work: files changed on disk, or the index lags the catalog.
 
         Cheap for an unchanged library: the walk's digest against the one the catalog keeps
         (one value instead of every row). A catalog without one (written by an older version)
-        is compared row by row once, and the digest recorded when nobody is writing."""
+        is compared row by row once, and the digest recorded when nobody is writing. `quick`
+        (the CLI's search) trusts a recent walk's folder times instead of walking: see
+        search.freshness for what that can miss and how `changed_on_disk` covers it."""
         catalog = self.catalog
         if self._damaged or catalog.pending_count() > 0:
             return True
         if self.duplicates.signed_count() not in (None, catalog.count()):
             return True  # copies not looked for yet (a new store, or an older tuireader's)
+        known = catalog.walk_digest()
+        if quick and freshness.unchanged(self.library_root, freshness.load(self.cache_dir), known):
+            return False
         files = self.files()
         digest = walk_digest(files)
-        known = catalog.walk_digest()
         if known is not None:
+            if known == digest:
+                self._keep_walk(digest)
             return known != digest
         version = catalog.version()
         if not diff(files, catalog).empty:
@@ -113,6 +121,17 @@ class SearchService:
             finally:
                 self.lock.release()
         return False
+
+    def _keep_walk(self, digest: str) -> None:
+        freshness.save(self.cache_dir, digest, self._walk.started_ns, self._walk.folders)
+
+    def changed_on_disk(self, paths: Sequence[str]) -> bool:
+        """Whether a file about to be shown differs from its catalogued version (a quick
+        `stale` cannot see a file rewritten in place); forgets the folder snapshot if so."""
+        if not paths or not freshness.changed(self.library_root, self.catalog, paths):
+            return False
+        freshness.forget(self.cache_dir)
+        return True
 
     def indexing_elsewhere(self) -> bool:
         """Another process is writing the catalog/index right now."""
@@ -165,6 +184,9 @@ class SearchService:
             )
             if index:  # with the index: the catalog-only pass is the reader's fast start
                 self.update_duplicates(progress=progress)
+            digest = self.catalog.walk_digest()  # set when the catalog matches the walk
+            if digest is not None:
+                self._keep_walk(digest)
             return summary
         finally:
             self.lock.release()

@@ -105,7 +105,7 @@ def test_a_folder_changed_just_before_the_walk_is_walked_again(tmp_path: Path) -
 
 
 def test_cli_search_finds_added_files_and_shows_a_rewritten_hit_fresh(lib, monkeypatch) -> None:
-    root, svc = lib
+    root, _svc = lib
     monkeypatch.setenv("XDG_CACHE_HOME", str(root.parent / "xdg-cache"))
     first = run_cli("--library", str(root), "search", "harbours", "--plain")
     assert "Alpha" in first.stdout

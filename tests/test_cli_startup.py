@@ -73,3 +73,17 @@ def test_the_lazy_table_names_every_command_the_modules_define() -> None:
     for name in commands.COMMANDS:
         assert commands.cli.get_command(ctx, name).name == name
     assert commands.cli.get_command(ctx, "nosuch") is None
+
+
+def test_a_search_does_not_load_numpys_masked_arrays(tmp_path: Path) -> None:
+    """np.unique imports numpy.ma (20-30 ms) to check for masks: search.vector.unique."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for n in range(3):
+        body = f"Ferry {n}\n\nThe night ferry left at {n} past {n * 7} with {n * 31} cars.\n"
+        (lib / f"a{n}.txt").write_text(body, encoding="utf-8")
+    out, modules = _modules_after(
+        ["--library", str(lib), "search", "ferry OR night"], tmp_path, full=True
+    )
+    assert "Ferry 1" in out and "numpy" in modules
+    assert "numpy.ma" not in modules

@@ -40,6 +40,7 @@ from tuireader.search.vector.evaluate import Evaluator, Segment, Stats, Unsuppor
 from tuireader.search.vector.positions import decode
 from tuireader.search.vector.postings import TermPostings, read_postings
 from tuireader.search.vector.run import Ranked, segments, shared_cache, top
+from tuireader.search.vector.unique import sorted_unique
 from tuireader.search.whoosh_query import ALL_WORDS_BOOST
 from tuireader.search.whoosh_schema import DEFAULT_FIELDS, TITLE_BOOST
 from tuireader.search.word_prefix import WordPrefix
@@ -423,7 +424,7 @@ class _Scorer:
         if not parts:
             ids, scores = np.zeros(0, np.int64), np.zeros(0)
         else:
-            ids = np.unique(np.concatenate([p[0] for p in parts]))
+            ids = sorted_unique(np.concatenate([p[0] for p in parts]))
             pseudo = np.zeros(len(ids))
             for part_ids, part_tf in parts:
                 pseudo[np.searchsorted(ids, part_ids)] += part_tf

@@ -16,6 +16,7 @@ import zlib
 
 import numpy as np
 
+from tuireader.search.vector.unique import sorted_unique
 from tuireader.search.whoosh_schema import TOKEN_RE, fold_word
 
 PERMUTATIONS = 64
@@ -65,7 +66,7 @@ def shingles(body: str) -> np.ndarray:
     mixed = w[:n] * _MIX[0]
     for i in range(1, SHINGLE):
         mixed ^= w[i : i + n] * _MIX[i]  # wraps modulo 2^64, as intended
-    return np.unique(mixed >> np.uint64(32))
+    return sorted_unique(mixed >> np.uint64(32))
 
 
 def signature(body: str) -> np.ndarray | None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import formats
 
+from tuireader.search.vector.unique import sorted_unique
+
 _HEAD = 4  # whoosh.system._INT_SIZE: the position count before the pickled deltas
 
 
@@ -172,4 +174,4 @@ def adjacent(
         if not len(keys):
             break
         keys = np.intersect1d(keys, _gather(word, candidates, shift), assume_unique=True)
-    return np.unique(keys >> 32)
+    return sorted_unique(keys >> 32)

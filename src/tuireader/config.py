@@ -82,6 +82,7 @@ class Settings:
     theme: str | None = None
     export_dir: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    images: bool = True  # keep articles' images at ingest and show them (`[images] enabled`)
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -102,12 +103,18 @@ class Settings:
             raise ConfigError(f'{path}: [keys] maps action names to key strings, e.g. quit = "q"')
         export_dir = data.get("export_dir")
         theme = data.get("theme")
+        images = data.get("images", True)
+        if isinstance(images, dict):
+            images = images.get("enabled", True)
+        if not isinstance(images, bool):
+            raise ConfigError(f"{path}: images is true or false ([images] enabled = false)")
         return cls(
             library=Path(library).expanduser() if isinstance(library, str) and library else None,
             reading_width=width,
             theme=theme if isinstance(theme, str) else None,
             export_dir=Path(export_dir).expanduser() if isinstance(export_dir, str) else None,
             keys={str(k): v for k, v in keys.items()},
+            images=images,
         )
 
 

@@ -26,6 +26,7 @@ from lxml import etree
 from trafilatura.metadata import extract_metadata
 
 from tuireader.articles.html_furniture import caption_texts, drop_furniture
+from tuireader.articles.html_images import image_marks
 from tuireader.articles.html_lead import strip_lead_furniture
 from tuireader.articles.html_meta import TrafilaturaMeta, choose_meta
 from tuireader.articles.html_signals import collect_signals, is_comment_zone, is_small
@@ -106,6 +107,7 @@ def parse_html(text: str, *, fallback_title: str = "Untitled") -> ParsedFields:
         summary=meta.summary,
         site=meta.site,
         headings=outline(body, headings),
+        images=image_marks(root, body),  # bylines (and their portraits) are gone by now
     )
 
 

@@ -27,6 +27,16 @@ class Heading(NamedTuple):
     offset: int
 
 
+class ImageMark(NamedTuple):
+    """An image of the article: it stands before the block starting at body `offset`
+    (len(body): after the last); `src` is a path relative to the article's file, or None
+    when there is no local copy (only the alt text can be shown)."""
+
+    offset: int
+    alt: str
+    src: str | None
+
+
 @dataclass(frozen=True)
 class ParsedFields:
     """What a parser extracted from one file's bytes (identity fields come later)."""
@@ -41,6 +51,7 @@ class ParsedFields:
     site: str | None = None
     source: str | None = None  # Markdown source, kept so the reader can render it
     headings: tuple[Heading, ...] = ()  # the outline, in body order
+    images: tuple[ImageMark, ...] = ()  # in body order
 
 
 class ArticleView(Protocol):
@@ -88,6 +99,8 @@ class Article:
     # The outline (Markdown, HTML and EPUB; none for plain text); not kept in the catalog,
     # so an article rebuilt from it has none: parse the file for the outline.
     headings: tuple[Heading, ...] = field(default=(), repr=False)
+    # The images between its paragraphs (saved web pages); like headings, parsed files only.
+    images: tuple[ImageMark, ...] = field(default=(), repr=False)
 
     def to_dict(self, *, with_body: bool = False) -> dict[str, Any]:
         """A JSON-ready mapping (dates as ISO 8601)."""
@@ -170,4 +183,5 @@ def build_article(relpath: str, fmt: str, fields: ParsedFields) -> Article:
         site=fields.site or None,
         source=fields.source,
         headings=fields.headings,
+        images=fields.images,
     )

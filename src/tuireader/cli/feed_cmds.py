@@ -204,7 +204,7 @@ def _update(app: AppContext, subs: Subscriptions, names: list[str]) -> ImportRep
     def said(feed: Subscription, one: ImportReport) -> None:
         click.echo(f"{feed.name}: {len(one.saved)} new, {len(one.failed)} failed", err=True)
 
-    return update_feeds(app.library_root, subs, names, on_feed=said)
+    return update_feeds(app.library_root, subs, names, on_feed=said, images=app.settings.images)
 
 
 def _finish(app: AppContext, report: ImportReport) -> None:

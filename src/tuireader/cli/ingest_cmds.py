@@ -23,9 +23,11 @@ def add_cmd(app: AppContext, urls: tuple[str, ...], no_index: bool) -> None:
     root = app.library_root
     report = ImportReport()
     for url in urls:
-        add_url(root, url, report)
+        add_url(root, url, report, images=app.settings.images)
     for path in report.saved:
         click.echo(f"saved {visible(path)}")
+    for item, why in report.notes:
+        click.echo(f"note: {visible(item)}: {visible(why)}", err=True)
     for path, _why in report.skipped:
         click.echo(f"already there: {visible(path)}")
     for url, why in report.failed:

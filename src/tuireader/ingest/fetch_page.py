@@ -7,13 +7,13 @@ same extraction the library uses for saved HTML files (`articles.html`).
 
 from __future__ import annotations
 
-import html
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.registry import parse_bytes
 from tuireader.ingest.http import FEED_TYPES, HTML_TYPES, FetchError, fetch
+from tuireader.ingest.page_images import article_html, find_image_refs
 from tuireader.ingest.saved_page import SavedPage
 from tuireader.ingest.sniff import is_feed, is_html
 
@@ -47,7 +47,8 @@ def page_from_html(data: bytes, url: str, *, requested: str | None = None) -> Sa
         raise FetchError(f"no article found on the page ({exc.reason})") from exc
     if article.words < MIN_WORDS:
         raise FetchError(f"no article found on the page (only {article.words} words of text)")
-    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in article.body.split("\n\n") if p)
+    paragraphs = article.body.split("\n\n")
+    body = article_html(paragraphs, find_image_refs(data, url, paragraphs))
     canonical = article.url if article.url and article.url.startswith("http") else url
     return SavedPage(
         title=article.title,

@@ -13,7 +13,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -37,6 +37,16 @@ class SaveOutcome(Enum):
 
 
 @dataclass(frozen=True)
+class ImageFile:
+    """An image of the article, fetched and checked (`ingest.image_files`): `src` is the
+    address the article's <img> gives, stored as `<name>.assets/NNN.<ext>`."""
+
+    src: str
+    data: bytes = field(repr=False)
+    ext: str
+
+
+@dataclass(frozen=True)
 class SavedPage:
     """What a source says about one article; `body_html` is the article, not the page."""
 
@@ -49,6 +59,7 @@ class SavedPage:
     site: str | None = None
     tags: tuple[str, ...] = ()
     summary: str | None = None
+    images: tuple[ImageFile, ...] = ()  # kept beside the file; the others stay addresses
 
 
 @dataclass(frozen=True)
@@ -86,8 +97,19 @@ def page_path(folder: str, page: SavedPage, *, when: datetime | None = None) -> 
     return PurePosixPath(folder) / f"{stamp}-{slugify(page.title)}.html"
 
 
-def render_page(page: SavedPage) -> str:
-    """The saved file's text: metadata in the head, the cleaned article in the body."""
+def assets_folder(relative: PurePosixPath) -> str:
+    """The folder of a saved file's images, beside it: `<name>.assets`."""
+    return f"{relative.stem}.assets"
+
+
+def asset_names(page: SavedPage, folder: str) -> dict[str, str]:
+    """Each kept image's address → its path relative to the saved file."""
+    return {img.src: f"{folder}/{n:03d}.{img.ext}" for n, img in enumerate(page.images, 1)}
+
+
+def render_page(page: SavedPage, *, assets: str = "") -> str:
+    """The saved file's text: metadata in the head, the cleaned article in the body (its
+    kept images pointing into the `assets` folder)."""
     esc = _attr
     head = ['<meta charset="utf-8">', f"<title>{html.escape(clean_line(page.title))}</title>"]
     head.append(f'<meta name="tuireader:source" content="{esc(page.source_id)}">')
@@ -106,7 +128,7 @@ def render_page(page: SavedPage) -> str:
     if page.summary:
         head.append(f'<meta name="description" content="{esc(page.summary)}">')
     head.extend(f'<meta property="article:tag" content="{esc(tag)}">' for tag in page.tags)
-    body = clean_article_html(page.body_html)
+    body = clean_article_html(page.body_html, asset_names(page, assets) if assets else None)
     return (
         "<!DOCTYPE html>\n<html>\n<head>\n"
         + "\n".join(head)
@@ -116,8 +138,9 @@ def render_page(page: SavedPage) -> str:
     )
 
 
-def clean_article_html(fragment: str) -> str:
-    """The fragment without scripts, styles, forms, frames, embeds or event handlers."""
+def clean_article_html(fragment: str, sources: dict[str, str] | None = None) -> str:
+    """The fragment without scripts, styles, forms, frames, embeds or event handlers;
+    `sources` maps <img> addresses to the saved copies' paths."""
     from lxml import html as lxml_html
     from lxml_html_clean import Cleaner
 
@@ -146,6 +169,10 @@ def clean_article_html(fragment: str) -> str:
     except Exception:  # lxml's parser errors are not one class; bad markup is just text then
         return f"<p>{html.escape(fragment)}</p>"
     cleaned = cleaner.clean_html(tree)
+    for img in cleaned.iter("img") if sources else ():
+        local = sources.get(img.get("src") or "") if sources else None
+        if local:
+            img.set("src", local)
     return lxml_html.tostring(cleaned, encoding="unicode")
 
 
@@ -166,20 +193,32 @@ def save_page(
     base = page_path(folder, page, when=when)
     digest = hashlib.sha1(page.source_id.encode()).hexdigest()[:8]
     candidates = [base, base.with_name(f"{base.stem}-{digest}{base.suffix}")]
-    text = render_page(page)
     for relative in candidates:
         target = root / relative
         existing = _source_of(target)
+        text = render_page(page, assets=assets_folder(relative) if page.images else "")
         if existing is None:
             target.parent.mkdir(parents=True, exist_ok=True)
+            _write_images(target, page)
             write_atomically(target, text)
             return SaveResult(relative, SaveOutcome.WRITTEN)
         if existing == page.source_id:
             if not overwrite or target.read_text(encoding="utf-8", errors="replace") == text:
                 return SaveResult(relative, SaveOutcome.UNCHANGED)
+            _write_images(target, page)
             write_atomically(target, text)
             return SaveResult(relative, SaveOutcome.UPDATED)
     raise FileExistsError(f"{candidates[-1]} already holds another article")
+
+
+def _write_images(target: Path, page: SavedPage) -> None:
+    """The kept images into `<name>.assets/` beside `target`, before the file that shows them."""
+    if not page.images:
+        return
+    folder = target.with_name(assets_folder(PurePosixPath(target.name)))
+    folder.mkdir(exist_ok=True)
+    for name, img in zip(asset_names(page, folder.name).values(), page.images, strict=True):
+        write_atomically(target.parent / name, img.data)
 
 
 def _source_of(path: Path) -> str | None:

@@ -20,9 +20,15 @@ OnFeed = Callable[[Subscription, ImportReport], None]
 
 
 def update_feeds(
-    root: Path, subs: Subscriptions, names: Sequence[str], on_feed: OnFeed | None = None
+    root: Path,
+    subs: Subscriptions,
+    names: Sequence[str],
+    on_feed: OnFeed | None = None,
+    *,
+    images: bool = True,
 ) -> ImportReport:
-    """Update the feeds named (in order) and save each one's state as soon as it is done."""
+    """Update the feeds named (in order) and save each one's state as soon as it is done
+    (`images`: fetch the entries' images too)."""
     from tuireader.ingest.feeds.update import remove_stale_temps, update_feed
 
     report = ImportReport()
@@ -35,7 +41,7 @@ def update_feeds(
                 continue  # removed while this run went on: it stays removed
             remove_stale_temps(root, feed)
             with one_item(one, feed.name):
-                one = update_feed(root, feed)
+                one = update_feed(root, feed, images=images)
             subs.save()
         if on_feed is not None:
             on_feed(feed, one)

@@ -69,9 +69,10 @@ def _parse(data: bytes) -> ParsedFeed:
 
 
 def update_feed(
-    root: Path, feed: Subscription, fetch_page: FetchPage | None = None
+    root: Path, feed: Subscription, fetch_page: FetchPage | None = None, *, images: bool = True
 ) -> ImportReport:
-    """Save the entries not seen before; a bad entry is one line, the feed goes on."""
+    """Save the entries not seen before (with their images unless `images` is off); a bad
+    entry is one line, the feed goes on, an image not kept is one note."""
     report = ImportReport()
     feed.last_update = datetime.now(UTC).isoformat(timespec="seconds")
     try:
@@ -92,7 +93,7 @@ def update_feed(
             report.skipped.append((entry.id, ALREADY))
             continue
         with one_item(report, entry.link or entry.title):
-            if _save_entry(root, feed, entry, fetch_page, report):
+            if _save_entry(root, feed, entry, fetch_page, report, images=images):
                 feed.seen.append(entry.id)
                 seen.add(entry.id)
     return report
@@ -104,10 +105,18 @@ def _save_entry(
     entry: FeedEntry,
     fetch_page: FetchPage | None,
     report: ImportReport,
+    *,
+    images: bool = True,
 ) -> bool:
     """Save one entry; False (not marked seen: tried again next time) when it failed."""
     try:
         page = _page(feed, entry, fetch_page)
+        if images:
+            from tuireader.ingest.image_files import fetch_images
+
+            kept = fetch_images(page)
+            page = kept.page
+            report.notes.extend(kept.notes)
         result = save_page(root, feed.folder, page)
     except (FetchError, OSError) as exc:
         report.failed.append((entry.link or entry.title, str(exc)))

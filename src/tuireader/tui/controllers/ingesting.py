@@ -36,7 +36,10 @@ class IngestController(Controller):
             for done, feed in enumerate(subs.feeds, start=1):
                 state.ingest_status = f"feeds {done}/{len(subs.feeds)}: {clean_line(feed.name)}"
                 self.screen.update_status()
-                report.merge(await asyncio.to_thread(update_feed, core.library_root, feed))
+                one = await asyncio.to_thread(
+                    update_feed, core.library_root, feed, images=core.settings.images
+                )
+                report.merge(one)
             await asyncio.to_thread(subs.save)
         finally:
             state.ingest_status = ""
@@ -61,7 +64,10 @@ class IngestController(Controller):
         state.ingest_status = "fetching the page…"
         self.screen.update_status()
         try:
-            await asyncio.to_thread(add_url, self.bridge.core.library_root, url, report)
+            core = self.bridge.core
+            await asyncio.to_thread(
+                add_url, core.library_root, url, report, images=core.settings.images
+            )
         finally:
             state.ingest_status = ""
             self.screen.update_status()

@@ -138,3 +138,29 @@ def test_import_articles_copies_a_book_once(tmp_path: Path) -> None:
     assert sorted(p.name for p in (root / "books").iterdir()) == ["tides.epub"]
     found = CliRunner().invoke(cli, ["--library", str(root), "search", "water", "--json"])
     assert '"Tides"' in found.output
+
+
+def test_images_are_kept_with_their_alt_text_and_place(tmp_path: Path) -> None:
+    path = tmp_path / "b.epub"
+    write_epub(path, CHAPTERS)
+    out = tmp_path / "c.epub"
+    chapter = (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>First Light</h1>'
+        "<p>Morning # one: the *stars* fade.</p>"
+        '<figure><img src="../images/lamp.png" alt="The [b]lamp[/b]&#x1b;[31m lit"/></figure>'
+        '<p>1. Not a list, just a number.</p><img src="../images/end.png" alt="Dusk"/>'
+        '<img src="pixel.gif" width="1" height="1" alt="tracker"/></body></html>'
+    )
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.endswith("chapter1.xhtml"):
+                body = chapter.encode()
+            dst.writestr(info.filename, body)
+    article = parse_bytes("c.epub", out.read_bytes())
+    assert article.body.split("\n\n")[2] == "1. Not a list, just a number."
+    lamp, dusk = article.images
+    assert article.body[lamp.offset :].startswith("1. Not a list")
+    assert lamp.alt == "The [b]lamp[/b] lit" and lamp.src is None  # the escape sequence gone
+    assert (dusk.alt, article.body[dusk.offset :].split("\n")[0]) == ("Dusk", "Second Tide")
+    assert parse_bytes("b.epub", path.read_bytes()).images == ()

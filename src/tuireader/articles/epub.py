@@ -13,7 +13,9 @@ Defensive: members are read through `safezip` (size, total and ratio caps, no pa
 traversal); a book whose `META-INF/encryption.xml` encrypts anything but fonts (DRM) is
 skipped with that reason (obfuscated fonts alone are harmless: the text is plain); a broken chapter is left out, a book with no readable chapter is
 skipped; at most `MAX_CHAPTERS` chapters and `MAX_BODY` characters are read. A chapter with
-no heading is titled from the book's own table of contents (`epub_toc`).
+no heading is titled from the book's own table of contents (`epub_toc`). The chapters'
+<img>s are kept as `ParsedFields.images` (alt text and the body offset of the block they
+stand before; no file to draw: the bytes stay in the book), at most `MAX_IMAGES`.
 """
 
 from __future__ import annotations
@@ -30,13 +32,21 @@ from tuireader.articles.decode import decode_bytes
 from tuireader.articles.epub_toc import toc_titles
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.html import load_tree
+from tuireader.articles.html_images import alt_text, place_images
 from tuireader.articles.html_text import tree_blocks
-from tuireader.articles.markdown_blocks import block_headings, blocks_to_body, markdown_blocks
-from tuireader.articles.model import ParsedFields, make_summary
+from tuireader.articles.markdown_blocks import (
+    Block,
+    block_headings,
+    block_offsets,
+    blocks_to_body,
+    markdown_blocks,
+)
+from tuireader.articles.model import ImageMark, ParsedFields, make_summary
 from tuireader.storage.safezip import SafeZip, ZipRefused
 from tuireader.text.inert import clean_line, clean_text
 
 MAX_CHAPTERS = 2000
+MAX_IMAGES = 200  # per book
 MAX_BODY = 8_000_000  # characters of reading text: beyond this the book is cut, and says so
 _NS = {
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",
@@ -82,20 +92,25 @@ def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
     }
     toc = toc_titles(book, opf, base, _join)
     source_parts: list[str] = []
+    pictures: list[tuple[int, str]] = []  # (index of the block it stands before, alt)
+    count = 0  # blocks so far
     size = 0
     for ref in list(opf.iterfind("opf:spine/opf:itemref", _NS))[:MAX_CHAPTERS]:
         item = manifest.get(ref.get("idref"))
         if item is None or "html" not in (item.get("media-type") or ""):
             continue
         member = _join(base, item.get("href") or "")
-        section = _chapter(book, member, toc.get(member, ""))
-        if not section:
+        lines, images = _chapter(book, member, toc.get(member, ""))
+        if not lines:
             continue
+        section = "\n\n".join(lines)
         size += len(section)
         if size > MAX_BODY:
             source_parts.append("*(the rest of this book is not shown: it is too long)*")
             break
         source_parts.append(section)
+        pictures.extend((count + at, alt) for at, alt in images)
+        count += len(lines)
     if not source_parts:
         raise SkipFile("no readable chapter in the EPUB")
     source = "\n\n".join(source_parts) + "\n"
@@ -115,7 +130,19 @@ def _parse(book: SafeZip, fallback_title: str) -> ParsedFields:
         site=next((p for p in dc("publisher") if p), None),
         source=source,
         headings=block_headings(blocks),
+        images=_marks(blocks, count, pictures[:MAX_IMAGES], len(body)),
     )
+
+
+def _marks(
+    blocks: list[Block], lines: int, pictures: list[tuple[int, str]], end: int
+) -> tuple[ImageMark, ...]:
+    """The images at body offsets; none when the Markdown did not give one block per
+    chapter line (then the places would be wrong, and no place is better)."""
+    if not pictures or len(blocks) < lines or len(blocks) > lines + 1:
+        return ()
+    starts = block_offsets(blocks)
+    return tuple(ImageMark(starts[at] if at < lines else end, alt, None) for at, alt in pictures)
 
 
 def _encrypted_text(book: SafeZip) -> str:
@@ -170,18 +197,21 @@ def _join(base: PurePosixPath, href: str) -> str:
     return "/".join(parts)
 
 
-def _chapter(book: SafeZip, member: str, toc_title: str = "") -> str:
-    """One chapter as Markdown: its title as `# heading` (its first <h1>-<h3>, else the
-    title the book's table of contents gives it), the headings below it as `##`...`######`
-    by rank, and escaped paragraphs."""
+def _chapter(
+    book: SafeZip, member: str, toc_title: str = ""
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """One chapter as Markdown blocks: its title as `# heading` (its first <h1>-<h3>, else
+    the title the book's table of contents gives it), the headings below it as `##`...
+    `######` by rank, and escaped paragraphs; and its images (the index of the block each
+    stands before, its alt text)."""
     try:
         data = book.read(member)
     except ZipRefused:
-        return ""
+        return [], []
     root = load_tree(decode_bytes(data))  # lenient HTML parsing: broken XHTML still reads
     body = root.find("body") if root is not None else None
     if body is None:
-        return ""
+        return [], []
     blocks = [
         (" ".join(clean_text(text).split()), level)
         for text, level in tree_blocks(body, drop_chrome=True)
@@ -196,17 +226,19 @@ def _chapter(book: SafeZip, member: str, toc_title: str = "") -> str:
         title_at = 0
     ranks = sorted({level for i, (_, level) in enumerate(blocks) if level and i != title_at})
     depth = {level: min(6, 2 + i) for i, level in enumerate(ranks)}  # below the title's `#`
-    lines = []
+    lines, texts = [], []
     for i, (text, level) in enumerate(blocks):
         if not text:
             continue
+        texts.append(text)
         if i == title_at:
             lines.append(f"# {_escape(text)}")
         elif level:
             lines.append(f"{'#' * depth[level]} {_escape(text)}")
         else:
             lines.append(_escape(text))
-    return "\n\n".join(lines)
+    images = [(p.index, alt_text(p.element)) for p in place_images(body, texts)]
+    return lines, images
 
 
 def _escape(text: str) -> str:

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from tuireader.articles.dates import date_from_path
-from tuireader.articles.decode import decode_bytes
 from tuireader.articles.errors import SkipFile
 from tuireader.articles.model import Article, ParsedFields, build_article
 from tuireader.text.inert import clean_line
@@ -103,6 +101,11 @@ def _parse_epub(relpath: str, data: bytes) -> Article:
 
 def parse_bytes(relpath: str, data: bytes) -> Article:
     """Parse one file's bytes into an Article, or raise SkipFile with the reason."""
+    # the decoders and date parsers (dateutil: 10-50 ms) load with the first file parsed,
+    # not with the scanner, which a CLI search and the reader's start import
+    from tuireader.articles.dates import date_from_path
+    from tuireader.articles.decode import decode_bytes
+
     if len(data) > MAX_BYTES:
         raise SkipFile(f"too large ({len(data) / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
     if not data.strip():

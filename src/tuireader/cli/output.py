@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from tuireader.articles.scan import Skipped, display_path
 from tuireader.text.inert import clean_line, inert_json
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def to_json(data: Any, *, indent: int | None = 2) -> str:
@@ -47,6 +49,8 @@ def echo_record(*fields: object) -> None:
 
 def console() -> Console:
     """A console that never interprets markup or emoji codes in what it prints."""
+    from rich.console import Console  # only where Rich prints: JSON and piped output skip it
+
     return Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
 
 

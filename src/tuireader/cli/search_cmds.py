@@ -15,8 +15,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 from tuireader.articles.scan import Skipped, display_path
 from tuireader.cli.context import AppContext, CliError, pass_app
@@ -37,6 +35,9 @@ from tuireader.text.inert import clean_line, clean_text
 from tuireader.text.wording import counted
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from tuireader.annotations import AnnotationStore
 
 EXIT_NO_HITS = 1
@@ -149,6 +150,8 @@ def index_cmd(app: AppContext, rebuild: bool, optimize: bool, progress_mode: str
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> Text:
     """The snippet as inert text with its matches in bold (each piece cleaned separately)."""
+    from rich.text import Text
+
     out = Text()
     last = 0
     for start, end in spans:
@@ -171,6 +174,8 @@ def _print_results(results: SearchResults, plain: bool | None = None) -> None:
             )
         _print_total(results)
         return
+    from rich.text import Text  # Rich only for a terminal: a script's search skips it
+
     out = console()
     for hit in results.hits:
         line = Text()
@@ -307,6 +312,8 @@ def _catch_up(svc: SearchService, *, quick: bool = False) -> bool:
     if not svc.stale(quick=quick):
         return False
     if sys.stderr.isatty():
+        from rich.console import Console
+
         with progress_bar(Console(stderr=True, markup=False, emoji=False)) as report:
             return svc.refresh(progress=report).busy
     return svc.refresh().busy

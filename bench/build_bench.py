@@ -8,7 +8,10 @@ checkout's `src`, alternately with that one too (old, new, old, new...), so both
 same load on a shared machine. Each build runs `tuireader index --rebuild --progress json`
 in a child process with its own XDG folders; the JSON progress lines give the end of the
 parse phase (catalog complete) and of the index phase; the child's CPU time (its own and
-its workers') comes from getrusage. Prints one JSON line per build and the medians.
+its workers') comes from getrusage. Peak memory is the whole process tree's: the RSS of the
+child and every descendant (Whoosh's and the parser's workers) summed from /proc every 100 ms,
+and the largest single process (getrusage maxrss). Prints one JSON line per build and the
+medians.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,6 +32,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_corpus import generate
 
 SRC = Path(__file__).resolve().parent.parent / "src"
+
+
+def _tree_rss_mb(root: int) -> float:
+    """RSS (MB) of root and all its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # ppid
+        rss[pid] = int(fields[21])  # pages
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+class TreeSampler(threading.Thread):
+    """The peak of `_tree_rss_mb(pid)`, sampled until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            self.peak = max(self.peak, _tree_rss_mb(self.pid))
 
 
 def build(lib: Path, xdg: Path, src: Path) -> dict[str, float]:
@@ -42,6 +81,8 @@ def build(lib: Path, xdg: Path, src: Path) -> dict[str, float]:
     parse_end = 0.0
     with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE) as proc:
         assert proc.stdout is not None
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
         for line in proc.stdout:
             try:
                 event = json.loads(line)
@@ -50,11 +91,20 @@ def build(lib: Path, xdg: Path, src: Path) -> dict[str, float]:
             if event.get("phase") == "parse":
                 parse_end = time.perf_counter() - started
     total = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
         raise SystemExit(f"build failed ({proc.returncode})")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"total_s": total, "parse_s": parse_end, "index_s": total - parse_end, "cpu_s": cpu}
+    return {
+        "total_s": total,
+        "parse_s": parse_end,
+        "index_s": total - parse_end,
+        "cpu_s": cpu,
+        "tree_rss_mb": sampler.peak,
+        "max_proc_rss_mb": after.ru_maxrss / 1e3,  # the largest child process ever waited for
+    }
 
 
 def main() -> None:

@@ -269,44 +269,41 @@ def test_sort_columns_sort_without_index_terms(tmp_path: Path) -> None:
     svc.close()
 
 
-def test_index_spilling_runs_to_disk_finds_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A tiny posting pool (limitmb=1) spills sorted runs to disk and merges them at commit:
-    the leaner pool accounting must give the same index as a pool that never spills."""
-    from whoosh.writing import PostingPool
+def index_postings(store) -> dict:
+    """Every term's postings by article id (doc numbers differ between segmentations),
+    with weights and positions, and each article's field lengths."""
+    with store.open().searcher() as searcher:
+        reader = searcher.reader()
+        out: dict = {}
+        for field, text in reader.all_terms():
+            matcher = reader.postings(field, text)
+            found = []
+            while matcher.is_active():
+                doc = matcher.id()
+                found.append((reader.stored_fields(doc)["id"], matcher.weight(), matcher.value()))
+                matcher.next()
+            out[field, text] = sorted(found)
+        for doc in reader.all_doc_ids():
+            key = reader.stored_fields(doc)["id"]
+            out[key] = [reader.doc_field_length(doc, f) for f in ("title", "body", "author")]
+        return out
 
-    from tuireader.search.catalog import to_article
-    from tuireader.search.whoosh_store import WhooshStore
 
+def test_worker_written_segments_hold_the_single_process_postings(tmp_path: Path) -> None:
+    """Batches of new articles are indexed by spawned workers, each writing a segment from
+    the catalog: the index holds exactly the postings one process writes."""
     root = tmp_path / "lib"
-    make_library(root, 700)
-    svc = SearchService(root, tmp_path / "cache")
-    svc.refresh(processes=1, index=False)
-    ids = [e.id for e in svc.entries()]
-    entries, texts = svc.catalog.entries_by_id(ids), svc.catalog.bodies(ids)
-    articles = [to_article(entries[i], texts[i]) for i in ids]
-    small, big = WhooshStore(tmp_path / "small"), WhooshStore(tmp_path / "big")
-    saves = []
-    original_save = PostingPool.save
-
-    def counted_save(pool) -> None:
-        saves.append(len(pool.current))
-        original_save(pool)
-
-    monkeypatch.setattr(PostingPool, "save", counted_save)
-    small.write(add=articles, limitmb=1)
-    spilled = len(saves)
-    big.write(add=articles, limitmb=256)
-    assert spilled >= 2 and len(saves) == spilled  # the small pool spilled, the big one not
-    with small.open().reader() as a, big.open().reader() as b:
-        assert list(a.all_terms()) == list(b.all_terms())
-        for field, text in [("body", b"govern"), ("body", b"cafe"), ("title", b"music")]:
-            assert a.doc_frequency(field, text) == b.doc_frequency(field, text) > 0
-            assert list(a.postings(field, text).all_ids()) == list(
-                b.postings(field, text).all_ids()
-            )
-    svc.close()
+    make_library(root, 700)  # batches of 500 and 200: both go to the workers
+    fast = SearchService(root, tmp_path / "fast")
+    slow = SearchService(root, tmp_path / "slow")
+    assert fast.refresh(processes=2).indexed == slow.refresh(processes=1).indexed == 700
+    with fast.store.open().reader() as reader:
+        assert len(reader.leaf_readers()) == 4  # two batches, two workers
+    with slow.store.open().reader() as reader:
+        assert len(reader.leaf_readers()) == 2
+    assert index_postings(fast.store) == index_postings(slow.store)
+    fast.close()
+    slow.close()
 
 
 def test_merged_segments_hold_the_same_postings(tmp_path: Path) -> None:

@@ -427,7 +427,7 @@ def test_a_bug_in_whoosh_internals_is_not_taken_for_damage(
 ) -> None:
     """A TypeError from inside Whoosh's writer (what a changed private attribute that we
     patch gives) surfaces as the bug it is; the index is not wiped and rebuilt."""
-    from whoosh.writing import SegmentWriter
+    from tuireader.search.whoosh_pool import FastSegmentWriter
 
     before = svc.store.doc_count()
     assert before == 4
@@ -436,7 +436,7 @@ def test_a_bug_in_whoosh_internals_is_not_taken_for_damage(
     def broken(self: object, **fields: object) -> None:
         raise TypeError("an internal changed shape")
 
-    monkeypatch.setattr(SegmentWriter, "add_document", broken)
+    monkeypatch.setattr(FastSegmentWriter, "add_document", broken)
     with pytest.raises(TypeError, match="internal changed shape"):
         svc.refresh(processes=1)
     monkeypatch.undo()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 
 from tuireader.articles import scan
@@ -30,7 +31,7 @@ from tuireader.search.catalog import (
     to_article,
 )
 from tuireader.search.models import IndexProgress, RefreshSummary
-from tuireader.search.whoosh_schema import prime_index_terms
+from tuireader.search.whoosh_parallel import start_workers
 from tuireader.search.whoosh_store import WhooshStore, is_damage
 
 Progress = Callable[[IndexProgress], None]
@@ -166,8 +167,9 @@ def batch_bounds(total: int) -> list[tuple[int, int]]:
 
 
 def writer_processes() -> int:
-    """Whoosh's multi-process writer forks: only in a process without other threads."""
-    return default_processes() if threading.active_count() == 1 else 1
+    """Index workers are spawned (whoosh_parallel), never forked: safe in a threaded
+    process too."""
+    return default_processes()
 
 
 def update_index(
@@ -224,38 +226,72 @@ def _index_pending(
     if tombs and not pending:
         store.write(delete=tombs)
         catalog.clear_tombstones(tombs)
-    if procs > 1 and total >= 200:  # forked workers inherit the stems (whoosh_schema)
-        prime_index_terms(catalog.vocabulary())
+    workers: Executor | None = None
     done = 0
-    for start, stop in batch_bounds(total):
-        chunk = pending[start:stop]
-        ids = [i for i, _s in chunk]
-        entries = catalog.entries_by_id(ids)
-        bodies = catalog.bodies(ids)
-        articles = {i: to_article(entries[i], bodies.get(i, "")) for i in ids if i in entries}
-        new = [articles[i] for i, s in chunk if s == NEW and i in articles]
-        dirty = [articles[i] for i, s in chunk if s != NEW and i in articles]
-        catalog.set_state([a.id for a in new], DIRTY)  # in flight: may land in the index
-        deletes = tombs if start == 0 else []
+    try:
+        for start, stop in batch_bounds(total):
+            chunk = pending[start:stop]
+            deletes = tombs if start == 0 else []
 
-        def tick(n: int, done: int = done) -> None:
+            def tick(n: int, done: int = done) -> None:
+                if progress:
+                    progress(IndexProgress("index", done + n, total))
+
+            if procs > 1 and len(chunk) >= 200 and not deletes and all(s == NEW for _i, s in chunk):
+                # new documents only: segments written by spawned workers (whoosh_parallel)
+                if workers is None:
+                    workers = start_workers(procs)
+                summary.indexed += _index_in_workers(catalog, store, chunk, workers, procs, tick)
+            else:
+                summary.indexed += _index_here(catalog, store, chunk, deletes, tick)
+            if deletes:
+                catalog.clear_tombstones(deletes)
+            done += len(chunk)
             if progress:
-                progress(IndexProgress("index", done + n, total))
+                progress(IndexProgress("index", done, total))
+    finally:
+        if workers is not None:
+            workers.shutdown()
 
-        if new and not dirty and not deletes and procs > 1 and len(new) >= 200:
-            before = store.doc_count()
-            store.write(add=new, procs=procs, tick=tick)
-            if store.doc_count() != before + len(new):  # a worker died: redo the batch
-                store.write(replace=new)
-        else:
-            store.write(add=new, replace=dirty, delete=deletes, tick=tick)
-        if deletes:
-            catalog.clear_tombstones(deletes)
-        catalog.set_state(list(articles), INDEXED)
-        done += len(chunk)
-        summary.indexed += len(articles)
-        if progress:
-            progress(IndexProgress("index", done, total))
+
+def _index_in_workers(
+    catalog: Catalog,
+    store: WhooshStore,
+    chunk: list[tuple[str, int]],
+    workers: Executor,
+    procs: int,
+    tick: Callable[[int], None],
+) -> int:
+    """One batch of new documents: the workers read them from the catalog, so this
+    process never holds their texts. A worker that died costs the batch, redone here."""
+    ids = [i for i, _s in chunk]
+    catalog.set_state(ids, DIRTY)  # in flight: may land in the index
+    try:
+        added = store.write_segments(catalog, ids, workers, procs, tick=tick)
+    except BrokenProcessPool:
+        return _index_here(catalog, store, [(i, DIRTY) for i in ids], [], tick)
+    catalog.set_state(ids, INDEXED)
+    return added
+
+
+def _index_here(
+    catalog: Catalog,
+    store: WhooshStore,
+    chunk: list[tuple[str, int]],
+    deletes: list[str],
+    tick: Callable[[int], None],
+) -> int:
+    """One batch written by this process: additions, replacements and deletions."""
+    ids = [i for i, _s in chunk]
+    entries = catalog.entries_by_id(ids)
+    bodies = catalog.bodies(ids)
+    articles = {i: to_article(entries[i], bodies.get(i, "")) for i in ids if i in entries}
+    new = [articles[i] for i, s in chunk if s == NEW and i in articles]
+    dirty = [articles[i] for i, s in chunk if s != NEW and i in articles]
+    catalog.set_state([a.id for a in new], DIRTY)  # in flight: may land in the index
+    store.write(add=new, replace=dirty, delete=deletes, tick=tick)
+    catalog.set_state(list(articles), INDEXED)
+    return len(articles)
 
 
 def run_refresh(

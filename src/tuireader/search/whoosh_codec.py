@@ -19,16 +19,27 @@ from __future__ import annotations
 
 import inspect
 import io
+import zlib
+from array import array
 from functools import lru_cache
+from pickle import dumps
 
 import whoosh
 from whoosh import formats
 from whoosh.codec.base import OutOfOrderError
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3Segment
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3PostingsWriter,
+    W3Segment,
+)
 from whoosh.filedb.structfile import StructFile
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool
 
 from tuireader.search.whoosh_buffers import WhooshChanged
+from tuireader.search.whoosh_pool import TermPostings
 
 
 class CachedLengths:
@@ -61,6 +72,8 @@ class CachedLengths:
     def __getattr__(self, name: str):
         return getattr(self._lengths, name)
 
+
+SMALL_BLOCK = 256  # bytes of pickle: see FastPostingsWriter.small_block
 
 _WHOOSH_POOL_ADD = PostingPool.add  # before install_pool replaces it
 
@@ -107,6 +120,70 @@ class FastPostingsWriter(W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
+    # Blocks whose pickle is shorter are written uncompressed (compression 0 in the block's
+    # header, which every reader honours; Whoosh meant to skip those under 20 bytes and a
+    # bug compresses all). zlib.compress costs ~25-50 us a call whatever the size (it
+    # sets up 256 KB of state): most blocks are a term's one or two postings, and zlib made
+    # them no smaller. 0 writes exactly Whoosh's bytes (`check`).
+    small_block = SMALL_BLOCK
+
+    def _write_block(self, last=False) -> None:
+        """`W3PostingsWriter._write_block`, with small blocks left uncompressed."""
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
+        databytes = dumps(data, 2)
+        comp = self._compression if len(databytes) >= self.small_block else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        ids = self._ids
+        infobytes = dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        postfile = self._postfile
+        blocklength = len(infobytes) + len(databytes)
+        if last:
+            blocklength *= -1
+        postfile.write_int(blocklength)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+    def add_many(self, docs, weights, values, lengths) -> None:
+        """`add_posting` for each (doc, weight, value, length) of one term, a block at a
+        time: the same blocks, statistics and bytes (`check` compares them)."""
+        limit = self._blocklimit
+        start, count = 0, len(docs)
+        while start < count:
+            if len(self._ids) >= limit:
+                self._write_block()
+            stop = min(count, start + limit - len(self._ids))
+            self._ids.extend(docs[start:stop])
+            chunk = weights[start:stop]
+            self._weights.extend(chunk)
+            top = max(chunk)
+            if top > self._maxweight:
+                self._maxweight = top
+            self._values.extend([v for v in values[start:stop] if v])
+            sized = [n for n in lengths[start:stop] if n]
+            if sized:
+                low, high = min(sized), max(sized)
+                if self._minlength is None or low < self._minlength:
+                    self._minlength = low
+                if high > self._maxlength:
+                    self._maxlength = high
+            start = stop
+
 
 class FastFieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
@@ -115,6 +192,8 @@ class FastFieldWriter(W3FieldWriter):
         through the column reader plus two method calls (~10 % of a build). The same
         checks, calls and order; `check` compares the bytes it writes with Whoosh's."""
         known = CachedLengths(lengths) if lengths else None
+        if isinstance(items, TermPostings):
+            return self._add_terms(schema, known, items)
         start_field, start_term = self.start_field, self.start_term
         finish_term, finish_field = self.finish_term, self.finish_field
         lastfn = lasttext = None
@@ -147,6 +226,41 @@ class FastFieldWriter(W3FieldWriter):
             finish_term()
         if lastfn is not None:
             finish_field()
+
+    def _add_terms(self, schema, known: CachedLengths | None, items: TermPostings) -> None:
+        """`add_postings` for a `TermPool`'s postings, a term at a time (they are sorted
+        by field, term and doc number already: the same start/finish calls in the same
+        order, and the postings writer's `add_many` instead of a call per posting)."""
+        lastfn = None
+        field_lengths: list[int | None] = []
+        for fieldname, btext, (docs, weights, values) in items.terms():
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn = fieldname
+                field_lengths = known.field(fieldname) if known is not None else []
+            if docs and docs[0] < 0:  # spelling-only items (Whoosh writes none of them)
+                keep = [i for i, d in enumerate(docs) if d != -1]
+                docs = [docs[i] for i in keep]
+                weights = [weights[i] for i in keep]
+                values = [values[i] for i in keep]
+                if not docs:
+                    continue
+            count = len(field_lengths)
+            if docs[0] >= 0 and docs[-1] < count:
+                lengths = [field_lengths[d] for d in docs]
+            else:
+                lengths = [field_lengths[d] if 0 <= d < count else 0 for d in docs]
+            self.start_term(btext)
+            self._postwriter.add_many(_listed(docs), _listed(weights), values, lengths)
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
+
+
+def _listed(numbers: array | list) -> list:
+    return numbers.tolist() if isinstance(numbers, array) else numbers
 
 
 class FastCodec(W3Codec):
@@ -188,7 +302,9 @@ def check() -> None:
     if tuple(whoosh.__version__[:2]) != (2, 7):  # the code these subclasses rewrite
         raise WhooshChanged(f"Whoosh {whoosh.__version__} is not 2.7: review whoosh_codec.py")
     try:
-        same_postings = _postings_bytes(W3PostingsWriter) == _postings_bytes(FastPostingsWriter)
+        whoosh_bytes = _postings_bytes(W3PostingsWriter)
+        same_postings = whoosh_bytes == _postings_bytes(FastPostingsWriter)
+        same_postings &= whoosh_bytes == _postings_bytes(FastPostingsWriter, bulk=True)
         same_pool = _pool_state(_WhooshPool) == _pool_state(FastPool)
         plain = FastCodec().new_segment(None, "probe").codec()
     except (AttributeError, TypeError) as exc:
@@ -205,19 +321,28 @@ def check() -> None:
         raise WhooshChanged(f"Whoosh's FieldWriter.add_postings{params} changed: review it")
 
 
-def _postings_bytes(cls) -> bytes:
-    """Two terms' postings (blocks of 3, values and lengths) written to memory."""
+def _postings_bytes(cls, *, bulk: bool = False) -> bytes:
+    """Two terms' postings (blocks of 3, values, empty values and lengths, zero lengths)
+    written to memory, a posting at a time or (bulk) with `add_many`."""
     from whoosh.codec.whoosh3 import W3TermInfo
 
     buf = io.BytesIO()
     dbfile = StructFile(buf)
     writer = cls(dbfile, blocklimit=3, compression=3, inlinelimit=1)
+    if cls is FastPostingsWriter:
+        writer.small_block = 0  # compress every block, as Whoosh does
     fmt = formats.Positions()
     for term in range(2):
         writer.start_postings(fmt, W3TermInfo())
-        for doc in range(7):
-            value = bytes([doc, term, doc + term])
-            writer.add_posting(doc * 2 + term, float(doc % 3 + 1), value, doc + 2)
+        docs = [doc * 2 + term for doc in range(7)]
+        weights = [float(doc % 3 + 1) for doc in range(7)]
+        values = [bytes([doc, term, doc + term]) if doc != 3 else b"" for doc in range(7)]
+        lengths = [(doc + 2) % 5 for doc in range(7)]
+        if bulk:
+            writer.add_many(docs, weights, values, lengths)
+        else:
+            for posting in zip(docs, weights, values, lengths, strict=True):
+                writer.add_posting(*posting)
         writer.finish_postings()
     return buf.getvalue()
 

@@ -19,6 +19,7 @@ either changes the terms in the index: bump `whoosh_store.INDEX_FORMAT` (and
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -87,6 +88,13 @@ def index_term(token: str) -> str | None:
     return stem_folded(fold_word(token))
 
 
+@lru_cache(maxsize=300_000)
+def index_term_bytes(token: str) -> bytes | None:
+    """`index_term` as the index stores it (UTF-8)."""
+    term = index_term(token)
+    return None if term is None else term.encode("utf-8")
+
+
 _ONE_POSITION: dict[int, bytes] = {}  # position -> Positions.encode([position])
 
 
@@ -124,23 +132,26 @@ class StemmedText(fields.TEXT):
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str) or type(self.format) is not formats.Positions:
             return super().index(value, **kwargs)
-        term_of = index_term
-        poses: dict[str, list[int]] = {}
-        for word, pos in token_positions(value):
-            stemmed = term_of(word)
-            if stemmed is None:  # a stop word or a single letter
-                continue
-            found = poses.get(stemmed)
-            if found is None:
-                poses[stemmed] = [pos]
-            else:
-                found.append(pos)
+        # The loop of `token_positions` inlined, a sentence's words mapped to their terms
+        # at C speed (map over the cached lookup), positions grouped by a defaultdict.
+        term_of = index_term_bytes
+        poses: defaultdict[bytes | None, list[int]] = defaultdict(list)
+        findall = TOKEN_RE.findall
+        base = 0
+        for sentence in SENTENCE_BREAK.split(value):
+            words = findall(sentence)
+            for pos, term in enumerate(map(term_of, words), base):
+                poses[term].append(pos)
+            base += len(words) + SENTENCE_GAP
+        poses.pop(None, None)  # stop words and single letters
         boost = self.format.field_boost
         encode = self.format.encode
         once = _ONE_POSITION  # most words of a text occur once: their encodings are cached
+        weights = _weights(boost)
         out = []
-        for word, found in poses.items():
-            if len(found) == 1:
+        for term, found in poses.items():
+            count = len(found)
+            if count == 1:
                 value = once.get(found[0])
                 if value is None:
                     if len(once) > 100_000:
@@ -148,8 +159,22 @@ class StemmedText(fields.TEXT):
                     value = once[found[0]] = encode(found)
             else:
                 value = encode(found)
-            out.append((word.encode("utf-8"), len(found), len(found) * boost, value))
+            weight = weights.get(count)
+            if weight is None:
+                weight = weights[count] = count * boost
+            out.append((term, count, weight, value))
         return out
+
+
+_WEIGHTS: dict[float, dict[int, float]] = {}
+
+
+def _weights(boost: float) -> dict[int, float]:
+    """count -> count * boost, shared: one float object per weight, not per posting."""
+    found = _WEIGHTS.get(boost)
+    if found is None:
+        found = _WEIGHTS[boost] = {}
+    return found
 
 
 class SortID(fields.ID):

@@ -16,7 +16,8 @@ import shutil
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 
 import whoosh
@@ -24,7 +25,10 @@ from whoosh import index
 
 from tuireader.articles.model import Article
 from tuireader.search import whoosh_buffers
+from tuireader.search.catalog import Catalog
 from tuireader.search.whoosh_codec import writer_options
+from tuireader.search.whoosh_parallel import write_segments
+from tuireader.search.whoosh_pool import FastSegmentWriter
 from tuireader.search.whoosh_schema import document, make_schema
 
 whoosh_buffers.install()
@@ -205,9 +209,36 @@ class WhooshStore:
         with ix.reader() as reader:
             before = len(reader.leaf_readers()) if not reader.is_atomic() else 1
         if before > 1:
-            ix.writer(**writer_options()).commit(optimize=True)
+            FastSegmentWriter(ix, **writer_options()).commit(optimize=True)
         self.close()
         return before
+
+    def write_segments(
+        self,
+        catalog: Catalog,
+        ids: Sequence[str],
+        workers: Executor,
+        parts: int,
+        tick: Callable[[int], None] | None = None,
+    ) -> int:
+        """Add catalog rows as `parts` new segments written by `workers` (whoosh_parallel)
+        and commit; returns the documents added. Call only while holding the writer lock."""
+        ix = self.open(create=True)
+        assert ix is not None
+        (self.folder / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # see `write`
+        try:
+            return write_segments(
+                ix, catalog, ids, workers, parts, mergetype=merge_tiered, tick=tick
+            )
+        finally:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        with self._lock:
+            self._ix = None  # reopen to see the new TOC
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
 
     def write(
         self,
@@ -228,7 +259,9 @@ class WhooshStore:
         kwargs: dict = {"limitmb": limitmb}
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
-        writer = ix.writer(**kwargs, **writer_options())
+            writer = ix.writer(**kwargs, **writer_options())
+        else:
+            writer = FastSegmentWriter(ix, **kwargs, **writer_options())
         try:
             for article_id in delete:
                 writer.delete_by_term("id", article_id)
@@ -243,8 +276,4 @@ class WhooshStore:
             writer.cancel()
             raise
         writer.commit(mergetype=merge_tiered)
-        with self._lock:
-            self._ix = None  # reopen to see the new TOC
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        self._reopen()

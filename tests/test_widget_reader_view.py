@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 from textual.app import App, ComposeResult
 
-from tuireader.articles.model import ParsedFields, build_article
+from tuireader.articles.model import ImageMark, ParsedFields, build_article
 from tuireader.tui.widgets import HighlightSpan, ReaderDocument, ReaderView
 
 pytestmark = pytest.mark.anyio
@@ -269,3 +270,26 @@ async def test_opens_a_100k_word_article() -> None:
         assert view.top_offset > len(body) - 4_000
         view.set_matches([(i, i + 7) for i in range(0, len(body), 5_000)])
         assert view.next_match()[1] == len(range(0, len(body), 5_000))
+
+
+async def test_image_placeholders_stand_where_the_images_were() -> None:
+    fields = ParsedFields(title="Pictures", body=BODY)
+    second = BODY.index(PARA2)
+    marks = (
+        ImageMark(second, "A [b]weir[/b]\x1b[31m at dusk", "x.assets/001.png"),
+        ImageMark(len(BODY), "", None),
+    )
+    article = replace(build_article("p.html", "html", fields), images=marks)
+    app = ReaderApp(ReaderDocument.from_article(article), width=40)
+    async with app.run_test(size=SIZE):
+        view = app.query_one(ReaderView)
+        lines = view._layout.lines
+        texts = [line_text(view, y) for y in range(len(lines))]
+        at = texts.index("[image: A [b]weir[/b] at dusk]")  # inert: markup and escapes not read
+        assert lines[at].kind == "image" and texts[at + 2].startswith("Second paragraph")
+        assert texts[at - 1] == texts[at + 1] == ""  # a blank line each side
+        assert texts[-1] == "[image]" and texts[-3] == PARA3
+        assert view.line_of_offset(second) == at + 2  # offsets still land on the text
+        assert "[image: A [b]weir" in rendered(view, at)
+    plain = ReaderDocument.from_article(article, images=False)
+    assert plain.images == ()

@@ -60,7 +60,9 @@ class ReadingController(Controller):
         start = offset
         if start is None and not matches and state is not None:
             start = state.position
-        document = await self.bridge.run(ReaderDocument.from_article, article)
+        document = await self.bridge.run(
+            partial(ReaderDocument.from_article, article, images=core.settings.images)
+        )
         reader.show(document, offset=start)
         reader.set_highlights(highlight_spans(highlights))
         reader.set_matches(matches)

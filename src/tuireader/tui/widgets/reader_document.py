@@ -8,8 +8,8 @@ the reader view never renders text that is not in the body except its own decora
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 
 from tuireader.articles.markdown_blocks import Block, markdown_blocks, paragraph_blocks
 from tuireader.articles.model import Article
@@ -31,7 +31,8 @@ class HighlightSpan:
 
 @dataclass(frozen=True)
 class ReaderDocument:
-    """Header fields plus the body split into blocks with their body start offsets."""
+    """Header fields plus the body split into blocks with their body start offsets, and
+    the article's images as (index of the block each stands before, placeholder line)."""
 
     title: str
     author: str
@@ -42,11 +43,13 @@ class ReaderDocument:
     blocks: tuple[Block, ...] = field(compare=False)
     starts: tuple[int, ...] = field(compare=False)
     article_id: str = ""
+    images: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_article(cls, article: Article) -> ReaderDocument:
+    def from_article(cls, article: Article, *, images: bool = True) -> ReaderDocument:
         """Articles with a Markdown source (Markdown, EPUB) keep their structure when it
-        matches the body; else paragraphs."""
+        matches the body; else paragraphs. With `images`, each image is a placeholder line
+        `[image: ALT]` before the block it stood before (none with the setting off)."""
         body = inert_body(article.body)
         blocks: list[Block] | None = None
         if article.source:
@@ -58,7 +61,7 @@ class ReaderDocument:
                 blocks = parsed
         if blocks is None:
             blocks = paragraph_blocks(body)
-        return cls.build(
+        doc = cls.build(
             body,
             blocks,
             title=article.title,
@@ -68,6 +71,12 @@ class ReaderDocument:
             site=article.site or "",
             article_id=article.id,
         )
+        if not images or not article.images:
+            return doc
+        marks = tuple(
+            (bisect_left(doc.starts, mark.offset), placeholder(mark.alt)) for mark in article.images
+        )
+        return replace(doc, images=marks)
 
     @classmethod
     def from_text(cls, body: str, *, title: str = "", author: str = "") -> ReaderDocument:
@@ -118,6 +127,13 @@ class ReaderDocument:
 
     def block_end(self, index: int) -> int:
         return self.starts[index] + len(self.blocks[index].text)
+
+
+def placeholder(alt: str) -> str:
+    """The line that stands for an image: its alt text on one line, inert (shown as it is,
+    never as markup: the view draws it as a plain segment)."""
+    alt = " ".join(clean_line(alt).split())[:300]
+    return f"[image: {alt}]" if alt else "[image]"
 
 
 def inert_body(body: str) -> str:

@@ -36,6 +36,7 @@ COMPONENT_CLASSES: frozenset[str] = frozenset(
         "reader-view--cursor",
         "reader-view--note",
         "reader-view--empty",
+        "reader-view--image",
         *(f"reader-view--highlight-{color}" for color in HIGHLIGHT_COLORS),
     }
 )
@@ -64,6 +65,7 @@ DEFAULT_CSS = """
     ReaderView > .reader-view--cursor { color: $accent; }
     ReaderView > .reader-view--note { color: $text-accent; text-style: italic; }
     ReaderView > .reader-view--empty { color: $text-muted; text-style: italic; }
+    ReaderView > .reader-view--image { color: $text-muted; text-style: italic; }
     ReaderView > .reader-view--highlight-yellow { background: #f2d45c; color: #1b1b1b; }
     ReaderView > .reader-view--highlight-green { background: #9be39b; color: #1b1b1b; }
     ReaderView > .reader-view--highlight-blue { background: #9cc8f5; color: #1b1b1b; }
@@ -90,6 +92,7 @@ _KIND_COMPONENT = {
     "quote": "reader-view--quote",
     "code": "reader-view--code",
     "table": "reader-view--table",
+    "image": "reader-view--image",
 }
 
 

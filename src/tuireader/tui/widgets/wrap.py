@@ -58,9 +58,14 @@ def layout(doc: ReaderDocument, width: int) -> Layout:
     lines: list[Line] = []
     _header(doc, width, lines)
     body = doc.body
+    images: dict[int, list[str]] = {}
+    for at, text in doc.images:
+        images.setdefault(at, []).append(text)
     for index, (block, base) in enumerate(zip(doc.blocks, doc.starts, strict=True)):
         if index:
             lines.append(Line(base - 2, base - 2, "blank", 0, -1, ""))
+        if index in images:
+            _images(images[index], base, width, lines, after=False)
         kind = block.kind
         if kind == "code" or kind == "table":
             pad = CODE_PAD if kind == "code" else ""
@@ -78,7 +83,24 @@ def layout(doc: ReaderDocument, width: int) -> Layout:
                 if hang * 2 > width:
                     hang = 0
             _soft(body, block.text, base, width, kind, block.level, index, prefix, hang, lines)
+    tail = [text for at, texts in images.items() if at >= len(doc.blocks) for text in texts]
+    if tail:
+        _images(tail, len(body), width, lines, after=True)
     return Layout(width, lines, [line.start for line in lines])
+
+
+def _images(texts: list[str], at: int, width: int, lines: list[Line], *, after: bool) -> None:
+    """Placeholder lines for images at body offset `at`: decorations (`text`), wrapped, a
+    blank line between them and the text (before the block, or after the last one)."""
+    if after and lines:
+        lines.append(Line(at, at, "blank", 0, -1, ""))
+    for number, text in enumerate(texts):
+        if number:
+            lines.append(Line(at, at, "blank", 0, -1, ""))
+        for start, end in _wrap_runs(text, width, 0, 0):
+            lines.append(Line(at, at, "image", 0, -1, "", text[start:end]))
+    if not after:
+        lines.append(Line(at, at, "blank", 0, -1, ""))
 
 
 def _header(doc: ReaderDocument, width: int, lines: list[Line]) -> None:

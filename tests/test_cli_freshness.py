@@ -3,6 +3,7 @@ and still never shows a stale hit or misses an added, removed or renamed file.""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -117,3 +118,34 @@ def test_cli_search_finds_added_files_and_shows_a_rewritten_hit_fresh(lib, monke
     in_place(root / "a.txt", "Alpha revised\n\nThe alpha article about harbours, again.\n")
     third = run_cli("--library", str(root), "search", "harbours", "--plain")
     assert "Alpha revised" in third.stdout and "\tAlpha\t" not in third.stdout
+
+
+def found(root: Path, *args: str) -> list[str]:
+    return [
+        h["path"]
+        for h in json.loads(run_cli("--library", str(root), *args, "--json").stdout)["hits"]
+    ]
+
+
+def test_cli_search_drops_a_removed_file_and_follows_a_renamed_one(lib, monkeypatch) -> None:
+    root, _svc = lib
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root.parent / "xdg-cache"))
+    assert found(root, "search", "ferries") == ["sub/b.md"]
+    assert found(root, "search", "harbours") == ["a.txt"]  # the snapshot is now kept
+    (root / "sub/b.md").rename(root / "sub/renamed.md")
+    assert found(root, "search", "ferries") == ["sub/renamed.md"]
+    (root / "a.txt").unlink()
+    assert found(root, "search", "harbours") == []
+
+
+def test_cli_related_reads_a_rewritten_article_again(lib, monkeypatch) -> None:
+    root, _svc = lib
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root.parent / "xdg-cache"))
+    write(root, "c.txt", "Gamma\n\nThe gamma article about lighthouses.\n")
+    for name in "efgh":
+        write(root, f"{name}.txt", f"Filler {name}\n\nThe {name} article about nothing much.\n")
+    age_folders(root)
+    run_cli("--library", str(root), "index")
+    assert "c.txt" not in found(root, "related", "a.txt")
+    in_place(root / "a.txt", "Alpha\n\nThe alpha article about lighthouses.\n")
+    assert found(root, "related", "a.txt") == ["c.txt"]

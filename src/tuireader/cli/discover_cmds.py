@@ -28,9 +28,14 @@ def related_cmd(app: AppContext, article: str, limit: int, as_json: bool) -> Non
 
     Exit status: 0 when something was found, 1 when nothing was, 3 without an index."""
     svc = service(app)
-    catch_up(svc)
+    catch_up(svc, quick=True)  # no walk when the folders say nothing moved (as search)
     try:
         results = svc.related(article, limit=limit)
+        entry = svc.entry(article)
+        shown = [h.path for h in results.hits] + ([entry.path] if entry else [])
+        if svc.changed_on_disk(shown):  # the article or a hit was rewritten in place
+            catch_up(svc)
+            results = svc.related(article, limit=limit)
     except ArticleNotFound as exc:
         raise CliError(str(exc)) from exc
     if as_json:

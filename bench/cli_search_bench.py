@@ -1,14 +1,18 @@
 """`tuireader search` as a script runs it: one fresh process per query, wall-clock.
 
-    python bench/cli_search_bench.py LIBRARY XDG_DIR [--runs 10] [--other OLD_SRC]
-        [--words harbour,government,...]
+    python bench/cli_search_bench.py LIBRARY XDG_DIR [--runs 10] [--full] [--plain]
+        [--other OLD_SRC] [--words harbour,government,...]
 
 XDG_DIR holds the library's cache (XDG_CACHE_HOME=XDG_DIR/cache, built beforehand with
 `tuireader --library LIBRARY index`). Each run times `tuireader --library LIBRARY search WORD
---json` for every word (rare and common ones) as a child process; with --other (another
-checkout's src, e.g. a `git worktree` of an older commit) the two alternate query by query,
-so both see the same load. Prints per word the median and max ms, then the median over all
-and the ratio, and the load average before and after.
+--json` (--plain: the plain listing, piped) for every word (rare and common ones) as a child
+process. --full alternates, query by query, with the walking path of this same checkout: the
+folder snapshot (search.freshness) is deleted before each of those runs, so the search walks
+every file as it did before the snapshot, and the walk writes it again for the next quick run
+(which is also why quick runs never meet a snapshot older than FULL_WALK_AFTER here). --other
+(another checkout's src, e.g. a `git worktree` of an older commit) alternates with that one.
+Alternating means every engine sees the same load. Prints per word the median and max ms,
+the median over all, the ratios, and the load average before and after.
 """
 
 from __future__ import annotations
@@ -25,10 +29,18 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 WORDS = "government,harbour,minister,zebra,election,guitarist,film,broadband"
 
 
-def once(lib: Path, xdg: Path, src: Path, word: str) -> float:
+def snapshots(xdg: Path) -> list[Path]:
+    return list((xdg / "cache" / "tuireader" / "libraries").glob("*/folders.json"))
+
+
+def once(lib: Path, xdg: Path, src: Path, word: str, *, full: bool, plain: bool) -> float:
+    if full:
+        for path in snapshots(xdg):
+            path.unlink(missing_ok=True)
     env = dict(os.environ, PYTHONPATH=str(src), XDG_CACHE_HOME=str(xdg / "cache"))
     env["XDG_DATA_HOME"], env["XDG_CONFIG_HOME"] = str(xdg / "data"), str(xdg / "config")
-    cmd = [sys.executable, "-m", "tuireader", "--library", str(lib), "search", word, "--json"]
+    cmd = [sys.executable, "-m", "tuireader", "--library", str(lib), "search", word]
+    cmd.append("--plain" if plain else "--json")
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True)
     took = (time.perf_counter() - started) * 1000
@@ -42,29 +54,40 @@ def main() -> None:
     parser.add_argument("library", type=Path)
     parser.add_argument("xdg", type=Path)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--full", action="store_true", help="alternate with the walking path")
+    parser.add_argument("--plain", action="store_true", help="--plain output instead of --json")
     parser.add_argument("--other", type=Path, help="another checkout's src, run alternately")
     parser.add_argument("--words", default=WORDS)
     args = parser.parse_args()
     words = args.words.split(",")
-    engines = {"this": SRC} | ({"other": args.other} if args.other else {})
+    engines: dict[str, tuple[Path, bool]] = {"quick": (SRC, False)}
+    if args.full:
+        engines["full walk"] = (SRC, True)
+    if args.other:
+        engines["other"] = (args.other, False)
     times: dict[str, dict[str, list[float]]] = {e: {w: [] for w in words} for e in engines}
-    print("load before:", os.getloadavg())
-    for src in engines.values():  # warm the page cache and the snapshot once
-        once(args.library, args.xdg, src, words[0])
+    print("load before:", os.getloadavg(), "output:", "plain" if args.plain else "json")
+    for src, full in engines.values():  # warm the page cache; the last leaves a snapshot
+        once(args.library, args.xdg, src, words[0], full=full, plain=args.plain)
+    once(args.library, args.xdg, SRC, words[0], full=False, plain=args.plain)
     for _ in range(args.runs):
         for word in words:
-            for engine, src in engines.items():
-                times[engine][word].append(once(args.library, args.xdg, src, word))
+            for engine, (src, full) in engines.items():
+                took = once(args.library, args.xdg, src, word, full=full, plain=args.plain)
+                times[engine][word].append(took)
     print("load after:", os.getloadavg())
-    for engine in engines:
-        print(f"\n{engine} ({engines[engine]}):")
+    for engine, (src, full) in engines.items():
+        print(f"\n{engine} ({src}{', snapshot deleted first' if full else ''}):")
         for word in words:
             got = times[engine][word]
             print(f"  {word:<12} median {statistics.median(got):6.0f} ms  max {max(got):6.0f}")
-    medians = {e: statistics.median([t for w in words for t in times[e][w]]) for e in engines}
+    every = {e: [t for w in words for t in times[e][w]] for e in engines}
+    medians = {e: statistics.median(got) for e, got in every.items()}
     print("\nmedian over all:", {e: round(m) for e, m in medians.items()})
-    if args.other:
-        print(f"this / other: {medians['this'] / medians['other']:.2f}")
+    print("max over all:", {e: round(max(got)) for e, got in every.items()})
+    for engine in engines:
+        if engine != "quick":
+            print(f"quick / {engine}: {medians['quick'] / medians[engine]:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ its catalog and index `--runs` times with this checkout and, when `--other` name
 checkout's `src`, alternately with that one too (old, new, old, new...), so both see the
 same load on a shared machine. Each build runs `tuireader index --rebuild --progress json`
 in a child process with its own XDG folders; the JSON progress lines give the end of the
-parse phase (catalog complete) and of the index phase; the child's CPU time (its own and
+parse phase (catalog complete), of the index phase and of the duplicates phase after it; the child's CPU time (its own and
 its workers') comes from getrusage. Peak memory is the whole process tree's: the RSS of the
 child and every descendant (Whoosh's and the parser's workers) summed from /proc every 100 ms,
 and the largest single process (getrusage maxrss). Prints one JSON line per build and the
@@ -79,6 +79,7 @@ def build(lib: Path, xdg: Path, src: Path) -> dict[str, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     parse_end = 0.0
+    ends: dict[str, float] = {}  # phase -> when its last progress line came
     with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE) as proc:
         assert proc.stdout is not None
         sampler = TreeSampler(proc.pid)
@@ -90,6 +91,8 @@ def build(lib: Path, xdg: Path, src: Path) -> dict[str, float]:
                 continue
             if event.get("phase") == "parse":
                 parse_end = time.perf_counter() - started
+            if "phase" in event:
+                ends[event["phase"]] = time.perf_counter() - started
     total = time.perf_counter() - started
     sampler.done.set()
     sampler.join()
@@ -100,7 +103,8 @@ def build(lib: Path, xdg: Path, src: Path) -> dict[str, float]:
     return {
         "total_s": total,
         "parse_s": parse_end,
-        "index_s": total - parse_end,
+        "index_s": ends.get("index", total) - parse_end,
+        "dupes_s": total - ends.get("index", total),
         "cpu_s": cpu,
         "tree_rss_mb": sampler.peak,
         "max_proc_rss_mb": after.ru_maxrss / 1e3,  # the largest child process ever waited for

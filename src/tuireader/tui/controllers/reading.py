@@ -61,7 +61,12 @@ class ReadingController(Controller):
         if start is None and not matches and state is not None:
             start = state.position
         document = await self.bridge.run(
-            partial(ReaderDocument.from_article, article, images=core.settings.images)
+            partial(
+                ReaderDocument.from_article,
+                article,
+                images=core.settings.images,
+                root=core.library_root,
+            )
         )
         reader.show(document, offset=start)
         reader.set_highlights(highlight_spans(highlights))

@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuireader.articles.markdown_blocks import Block, markdown_blocks, paragraph_blocks
 from tuireader.articles.model import Article
 from tuireader.text.inert import CONTROL_CHARS, clean_line
+
+if TYPE_CHECKING:
+    from tuireader.tui.widgets.reader_pictures import Picture
 
 HIGHLIGHT_COLORS = ("yellow", "green", "blue", "pink", "purple")
 
@@ -44,12 +49,16 @@ class ReaderDocument:
     starts: tuple[int, ...] = field(compare=False)
     article_id: str = ""
     images: tuple[tuple[int, str], ...] = field(default=(), compare=False)
+    pictures: tuple[Picture | None, ...] = field(default=(), compare=False)  # as `images`
 
     @classmethod
-    def from_article(cls, article: Article, *, images: bool = True) -> ReaderDocument:
+    def from_article(
+        cls, article: Article, *, images: bool = True, root: Path | None = None
+    ) -> ReaderDocument:
         """Articles with a Markdown source (Markdown, EPUB) keep their structure when it
         matches the body; else paragraphs. With `images`, each image is a placeholder line
-        `[image: ALT]` before the block it stood before (none with the setting off)."""
+        `[image: ALT]` before the block it stood before (none with the setting off), and,
+        given the library `root`, a picture below it when its file is there and decodes."""
         body = inert_body(article.body)
         blocks: list[Block] | None = None
         if article.source:
@@ -76,7 +85,12 @@ class ReaderDocument:
         marks = tuple(
             (bisect_left(doc.starts, mark.offset), placeholder(mark.alt)) for mark in article.images
         )
-        return replace(doc, images=marks)
+        pictures: tuple[Picture | None, ...] = ()
+        if root is not None:
+            from tuireader.tui.widgets.reader_pictures import load_pictures
+
+            pictures = load_pictures(root, article.path, [m.src for m in article.images])
+        return replace(doc, images=marks, pictures=pictures)
 
     @classmethod
     def from_text(cls, body: str, *, title: str = "", author: str = "") -> ReaderDocument:

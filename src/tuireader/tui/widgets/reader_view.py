@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from tuireader.tui.widgets import text_units
 from tuireader.tui.widgets.reader_document import HighlightSpan, ReaderDocument
+from tuireader.tui.widgets.reader_pictures import picture_segments
 from tuireader.tui.widgets.reader_styles import (
     COMPONENT_CLASSES,
     DEFAULT_CSS,
@@ -529,7 +530,9 @@ class ReaderView(ScrollView, can_focus=True):
             segments.append(Segment(" " * margin, base))
         if line.prefix:
             segments.append(Segment(line.prefix, self._prefix_style(line, base, kind_style)))
-        if line.text is not None:
+        if line.picture >= 0 and (picture := self._doc.pictures[line.picture]):
+            segments.extend(picture_segments(picture, line.level, column, base))
+        elif line.text is not None:
             text = line.text
             if line.kind == "source":
                 text = set_cell_size(text, column).rstrip()

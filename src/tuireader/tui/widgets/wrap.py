@@ -31,6 +31,7 @@ class Line(NamedTuple):
     block: int  # block index, -1 for header and blank lines
     prefix: str  # decoration that is not body text (quote bars, hanging indent, padding)
     text: str | None = None
+    picture: int = -1  # a line of `doc.pictures[picture]` (its pixel row pair `level`)
 
 
 @dataclass
@@ -58,9 +59,10 @@ def layout(doc: ReaderDocument, width: int) -> Layout:
     lines: list[Line] = []
     _header(doc, width, lines)
     body = doc.body
-    images: dict[int, list[str]] = {}
-    for at, text in doc.images:
-        images.setdefault(at, []).append(text)
+    images: dict[int, list[tuple[str, int, int]]] = {}  # (text, picture, its rows)
+    for number, (at, text) in enumerate(doc.images):
+        picture = doc.pictures[number] if number < len(doc.pictures) else None
+        images.setdefault(at, []).append((text, number, picture.rows if picture else 0))
     for index, (block, base) in enumerate(zip(doc.blocks, doc.starts, strict=True)):
         if index:
             lines.append(Line(base - 2, base - 2, "blank", 0, -1, ""))
@@ -89,16 +91,21 @@ def layout(doc: ReaderDocument, width: int) -> Layout:
     return Layout(width, lines, [line.start for line in lines])
 
 
-def _images(texts: list[str], at: int, width: int, lines: list[Line], *, after: bool) -> None:
-    """Placeholder lines for images at body offset `at`: decorations (`text`), wrapped, a
-    blank line between them and the text (before the block, or after the last one)."""
+def _images(
+    texts: list[tuple[str, int, int]], at: int, width: int, lines: list[Line], *, after: bool
+) -> None:
+    """Placeholder lines for images at body offset `at`: decorations (`text`), wrapped, each
+    followed by its picture's lines if it has one, a blank line between them and the text
+    (before the block, or after the last one)."""
     if after and lines:
         lines.append(Line(at, at, "blank", 0, -1, ""))
-    for number, text in enumerate(texts):
+    for number, (text, picture, rows) in enumerate(texts):
         if number:
             lines.append(Line(at, at, "blank", 0, -1, ""))
         for start, end in _wrap_runs(text, width, 0, 0):
             lines.append(Line(at, at, "image", 0, -1, "", text[start:end]))
+        for row in range(rows):
+            lines.append(Line(at, at, "picture", row, -1, "", "", picture))
     if not after:
         lines.append(Line(at, at, "blank", 0, -1, ""))
 

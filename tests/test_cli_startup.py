@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,27 @@ def test_a_search_does_not_load_numpys_masked_arrays(tmp_path: Path) -> None:
     )
     assert "Ferry 1" in out and "numpy" in modules
     assert "numpy.ma" not in modules
+
+
+def test_a_search_the_folder_snapshot_says_is_fresh_loads_no_indexer(tmp_path: Path) -> None:
+    """No walk, so no refresh, parallel writer, multiprocessing; and none of the two
+    imports whoosh makes for nothing (search.whoosh_light): asyncio, urllib.request."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for n in range(3):
+        (lib / f"a{n}.txt").write_text(f"Ferry {n}\n\nThe night ferry {n}.\n", encoding="utf-8")
+    os.utime(lib, (1e9, 1e9))  # outside the racy window (search.freshness)
+    args = ["--library", str(lib), "search", "ferry", "--json"]
+    _modules_after(args, tmp_path, full=True)  # walks, indexes, keeps the folder snapshot
+    out, modules = _modules_after(args, tmp_path, full=True)
+    assert '"a1.txt"' in out
+    unneeded = {
+        "tuireader.search.refresh",
+        "tuireader.search.whoosh_parallel",
+        "multiprocessing",
+        "concurrent.futures",
+        "asyncio",
+        "urllib.request",
+        "http.client",
+    }
+    assert not modules & unneeded, modules & unneeded

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tuireader.search import whoosh_light
 from tuireader.search.models import (
     CatalogEntry,
     Filters,
@@ -42,6 +43,8 @@ from tuireader.search.models import (
 
 if TYPE_CHECKING:
     from tuireader.search.service import SORTS, SearchService
+
+whoosh_light.install()  # before any Whoosh import: two of its imports are left out
 
 
 def __getattr__(name: str) -> Any:

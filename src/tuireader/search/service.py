@@ -32,13 +32,15 @@ from tuireader.search.models import (
     SearchResults,
     Span,
 )
-from tuireader.search.refresh import default_processes, diff, run_refresh, walk_digest
 from tuireader.search.spelling import suggest
 from tuireader.search.whoosh_phrase import phrase_texts
 from tuireader.search.whoosh_store import WhooshStore, is_damage
 
 if TYPE_CHECKING:
     from tuireader.search.dedupe.store import DuplicateStore
+
+# search.refresh (the indexer: its workers, concurrent.futures, hashlib) is imported where a
+# walk or a refresh runs, not by a search that the folder snapshot says is fresh
 
 SORTS = ("relevance", "date", "title", "author")
 # "Did you mean" only when a query finds (almost) nothing: 0 hits, or 1-2 that may be a stray
@@ -105,6 +107,8 @@ class SearchService:
         known = catalog.walk_digest()
         if quick and freshness.unchanged(self.library_root, freshness.load(self.cache_dir), known):
             return False
+        from tuireader.search.refresh import diff, walk_digest
+
         files = self.files()
         digest = walk_digest(files)
         if known is not None:
@@ -169,6 +173,8 @@ class SearchService:
         index: bool = True,
     ) -> RefreshSummary:
         """Update catalog and index (index=False: the catalog only, the fast part)."""
+        from tuireader.search.refresh import run_refresh
+
         if not self.lock.acquire():
             return RefreshSummary(busy=True)
         self._damaged = False
@@ -194,6 +200,8 @@ class SearchService:
     def update_duplicates(self, progress: Callable[[IndexProgress], None] | None = None) -> bool:
         """Bring the near-duplicate groups up to date with the catalog (signatures of new
         and changed bodies only). The caller holds the writer lock; True if they changed."""
+        from tuireader.search.refresh import default_processes
+
         entries = self.entries()
         return self.duplicates.update(
             {e.id: e.fingerprint for e in entries},

@@ -17,8 +17,8 @@ import struct
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import whoosh
 from whoosh import index
@@ -27,9 +27,11 @@ from tuireader.articles.model import Article
 from tuireader.search import whoosh_buffers
 from tuireader.search.catalog import Catalog
 from tuireader.search.whoosh_codec import writer_options
-from tuireader.search.whoosh_parallel import write_segments
 from tuireader.search.whoosh_pool import FastSegmentWriter
 from tuireader.search.whoosh_schema import document, make_schema
+
+if TYPE_CHECKING:  # the parallel writer (multiprocessing, concurrent.futures): not for a search
+    from concurrent.futures import Executor
 
 whoosh_buffers.install()
 
@@ -223,6 +225,8 @@ class WhooshStore:
     ) -> int:
         """Add catalog rows as `parts` new segments written by `workers` (whoosh_parallel)
         and commit; returns the documents added. Call only while holding the writer lock."""
+        from tuireader.search.whoosh_parallel import write_segments
+
         ix = self.open(create=True)
         assert ix is not None
         (self.folder / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # see `write`

@@ -12,13 +12,15 @@ every file as it did before the snapshot, and the walk writes it again for the n
 (which is also why quick runs never meet a snapshot older than FULL_WALK_AFTER here). --other
 (another checkout's src, e.g. a `git worktree` of an older commit) alternates with that one.
 Alternating means every engine sees the same load. Prints per word the median and max ms,
-the median over all, the ratios, and the load average before and after.
+the median over all, the ratios, the median CPU time a process (user + system: what the
+load inflates least) and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,7 +35,10 @@ def snapshots(xdg: Path) -> list[Path]:
     return list((xdg / "cache" / "tuireader" / "libraries").glob("*/folders.json"))
 
 
-def once(lib: Path, xdg: Path, src: Path, word: str, *, full: bool, plain: bool) -> float:
+def once(
+    lib: Path, xdg: Path, src: Path, word: str, *, full: bool, plain: bool
+) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) ms of one search process."""
     if full:
         for path in snapshots(xdg):
             path.unlink(missing_ok=True)
@@ -41,12 +46,15 @@ def once(lib: Path, xdg: Path, src: Path, word: str, *, full: bool, plain: bool)
     env["XDG_DATA_HOME"], env["XDG_CONFIG_HOME"] = str(xdg / "data"), str(xdg / "config")
     cmd = [sys.executable, "-m", "tuireader", "--library", str(lib), "search", word]
     cmd.append("--plain" if plain else "--json")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True)
     took = (time.perf_counter() - started) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
     if done.returncode not in (0, 1):  # 1: no hits
         raise SystemExit(f"search {word} failed: {done.stderr.decode()[-300:]}")
-    return took
+    return took, cpu
 
 
 def main() -> None:
@@ -66,6 +74,7 @@ def main() -> None:
     if args.other:
         engines["other"] = (args.other, False)
     times: dict[str, dict[str, list[float]]] = {e: {w: [] for w in words} for e in engines}
+    cpus: dict[str, list[float]] = {e: [] for e in engines}
     print("load before:", os.getloadavg(), "output:", "plain" if args.plain else "json")
     for src, full in engines.values():  # warm the page cache; the last leaves a snapshot
         once(args.library, args.xdg, src, words[0], full=full, plain=args.plain)
@@ -73,8 +82,9 @@ def main() -> None:
     for _ in range(args.runs):
         for word in words:
             for engine, (src, full) in engines.items():
-                took = once(args.library, args.xdg, src, word, full=full, plain=args.plain)
+                took, cpu = once(args.library, args.xdg, src, word, full=full, plain=args.plain)
                 times[engine][word].append(took)
+                cpus[engine].append(cpu)
     print("load after:", os.getloadavg())
     for engine, (src, full) in engines.items():
         print(f"\n{engine} ({src}{', snapshot deleted first' if full else ''}):")
@@ -85,6 +95,10 @@ def main() -> None:
     medians = {e: statistics.median(got) for e, got in every.items()}
     print("\nmedian over all:", {e: round(m) for e, m in medians.items()})
     print("max over all:", {e: round(max(got)) for e, got in every.items()})
+    print(
+        "CPU ms a process, median (less load-bound than wall):",
+        {e: round(statistics.median(c)) for e, c in cpus.items()},
+    )
     for engine in engines:
         if engine != "quick":
             print(f"quick / {engine}: {medians['quick'] / medians[engine]:.2f}")

@@ -233,6 +233,8 @@ class FastFieldWriter(W3FieldWriter):
         order, and the postings writer's `add_many` instead of a call per posting)."""
         lastfn = None
         field_lengths: list[int | None] = []
+        arrays = self._arrays_writer(known)
+        fmt = None
         for fieldname, btext, (docs, weights, values) in items.terms():
             if fieldname != lastfn:
                 if lastfn is not None:
@@ -240,6 +242,9 @@ class FastFieldWriter(W3FieldWriter):
                 self.start_field(fieldname, schema[fieldname])
                 lastfn = fieldname
                 field_lengths = known.field(fieldname) if known is not None else []
+                fmt = schema[fieldname].format
+                if not fmt or not fmt.supports("positions"):
+                    fmt = None
             if docs and docs[0] < 0:  # spelling-only items (Whoosh writes none of them)
                 keep = [i for i, d in enumerate(docs) if d != -1]
                 docs = [docs[i] for i in keep]
@@ -253,10 +258,27 @@ class FastFieldWriter(W3FieldWriter):
             else:
                 lengths = [field_lengths[d] if 0 <= d < count else 0 for d in docs]
             self.start_term(btext)
+            start = self._postfile.tell()
             self._postwriter.add_many(_listed(docs), _listed(weights), values, lengths)
             self.finish_term()
+            if arrays is not None and len(docs) >= arrays.min_postings:
+                arrays.add((start, self._postfile.tell() - start), docs, weights, values, fmt)
         if lastfn is not None:
             self.finish_field()
+        if arrays is not None:
+            arrays.write()
+
+    def _arrays_writer(self, known: CachedLengths | None):  # -> derived.SegmentArraysWriter
+        """The segment's derived arrays (vector.derived), when it is written to a folder
+        (imported here: numpy is not needed to open the index)."""
+        from tuireader.search.vector import derived
+
+        folder = derived.folder_of(self._storage)
+        if folder is None or known is None:
+            return None
+        return derived.SegmentArraysWriter(
+            folder, self._segment.segment_id(), known.doc_count_all()
+        )
 
 
 def _listed(numbers: array | list) -> list:

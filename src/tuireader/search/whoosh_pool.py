@@ -116,6 +116,16 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         self.pool = TermPool()
 
+    def commit(self, *args, **kwargs) -> None:
+        """Whoosh's commit, then the derived arrays of segments it merged away deleted
+        (vector.derived; Whoosh deleted those segments' own files)."""
+        super().commit(*args, **kwargs)
+        from tuireader.search.vector import derived  # numpy: not needed to open the index
+
+        folder = derived.folder_of(self.storage)
+        if folder is not None:
+            derived.prune(folder)
+
     def add_document(self, **fields) -> None:
         """Whoosh's `SegmentWriter.add_document` (writing.py), the same steps in the same
         order, with the inner posting loop writing to the term lists."""

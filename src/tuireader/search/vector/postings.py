@@ -19,12 +19,15 @@ import pickle
 import struct
 import zlib
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
+from whoosh import formats
 from whoosh.util.numeric import byte_to_length
 
+from tuireader.search.vector import derived
 from tuireader.search.vector.positions import TermPositions, decode
 
 _INT = struct.Struct("!i")
@@ -38,7 +41,7 @@ class TermPostings:
 
     ids: np.ndarray  # int64
     weights: np.ndarray  # float64 (Whoosh's float32 weights, widened as Whoosh does)
-    values: tuple | None = field(default=None, compare=False)  # encoded positions, if asked
+    values: Sequence[bytes] | None = field(default=None, compare=False)  # encoded, if asked
 
     @property
     def nbytes(self) -> int:
@@ -103,10 +106,86 @@ def read_postings(reader, fieldname: str, btext: bytes, *, with_values: bool) ->
         offset, length = info.extent()
         if isinstance(length, tuple):  # whoosh3's from_bytes keeps unpack_int's 1-tuple
             (length,) = length
+        found = _derived_term(reader, offset, length, info)  # the indexer's arrays
+        if found is not None and not with_values:
+            return TermPostings(found.ids.astype(np.int64), found.weights)
+        if (
+            found is not None
+            and found.positions is not None
+            and _plain_positions(reader, fieldname)
+        ):
+            values = EncodedPositions(found.pos_starts, found.positions)
+            return TermPostings(found.ids.astype(np.int64), found.weights, values)
         raw = terms._postfile.get(offset, length)
         ids_arr, weights_arr, vals = _blocks(bytes(raw), with_values)
         return TermPostings(ids_arr, weights_arr, vals)
     return _through_matcher(reader, fieldname, btext, with_values)
+
+
+def _derived_term(reader, offset: int, length: int, info):
+    arrays = derived.for_reader(reader)
+    if arrays is None:
+        return None
+    return arrays.term(offset, length, info.doc_frequency())
+
+
+class EncodedPositions(Sequence):
+    """A term's values as Whoosh's Positions format encodes them, built on demand from the
+    derived arrays: callers that pick a few postings' values (the proximity bonus reads its
+    candidates') encode those few instead of the whole list being decoded from blocks."""
+
+    def __init__(self, starts: np.ndarray, positions: np.ndarray) -> None:
+        self._starts = starts
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        poslist = self._positions[int(self._starts[i]) : int(self._starts[i + 1])]
+        deltas = np.diff(poslist, prepend=0).tolist()
+        return _UINT.pack(len(deltas)) + pickle.dumps(deltas, 2)
+
+
+_UINT = struct.Struct("!I")  # whoosh.system.pack_uint
+
+
+def _plain_positions(reader, fieldname: str) -> bool:
+    """Whether a field's values are Whoosh's Positions encoding (what EncodedPositions
+    writes), not a format with more in each value."""
+    return type(reader.schema[fieldname].format) is formats.Positions
+
+
+def read_positions(reader, fieldname: str, btext: bytes) -> tuple[TermPostings, TermPositions]:
+    """A term's postings and word positions in one segment: sliced from the indexer's
+    arrays when they hold the term, else decoded from Whoosh's blocks."""
+    present = (fieldname, btext) in reader
+    terms = reader._terms if present and supported(reader) else None
+    info = terms.term_info(fieldname, btext) if terms is not None else None
+    if info is not None and not info.is_inlined():
+        offset, length = info.extent()
+        if isinstance(length, tuple):
+            (length,) = length
+        found = _derived_term(reader, offset, length, info)
+        if found is not None and found.pos_starts is not None and found.positions is not None:
+            ids = found.ids.astype(np.int64)
+            first, last = int(found.pos_starts[0]), int(found.pos_starts[-1])
+            flat = found.positions[first:last].astype(np.int64)
+            starts = found.pos_starts - first
+            return TermPostings(ids, found.weights), TermPositions(ids, starts, flat)
+    read = read_postings(reader, fieldname, btext, with_values=True)
+    fmt = reader.schema[fieldname].format
+    return TermPostings(read.ids, read.weights), decode(read.ids, tuple(read.values or ()), fmt)
 
 
 def _through_matcher(reader, fieldname: str, btext: bytes, with_values: bool) -> TermPostings:
@@ -203,12 +282,10 @@ class PostingCache:
         key = (segment_key, fieldname, btext, "positions")
         found = self._items.get(key)
         if found is None:
-            read = read_postings(reader, fieldname, btext, with_values=True)
-            fmt = reader.schema[fieldname].format
-            found = decode(read.ids, read.values or (), fmt)
+            read, found = read_positions(reader, fieldname, btext)
             self._put(key, found)
             if (segment_key, fieldname, btext) not in self._items:
-                self._put((segment_key, fieldname, btext), TermPostings(read.ids, read.weights))
+                self._put((segment_key, fieldname, btext), read)
         else:
             self._items.move_to_end(key)
         return found

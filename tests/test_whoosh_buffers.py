@@ -65,3 +65,41 @@ def test_an_open_index_keeps_no_copy_of_its_postings(tmp_path: Path) -> None:
     assert postfiles and all(isinstance(p.file, whoosh_buffers._ViewReader) for p in postfiles)
     assert searcher.doc_count() == 39
     assert len(searcher.search(query.Term("body", "ferri"), limit=None)) == 39
+
+
+@pytest.mark.parametrize("write_offsets", [False, True])
+def test_a_variable_column_reads_the_same_offsets_as_whoosh_s_loop(write_offsets: bool) -> None:
+    from whoosh import columns
+    from whoosh.filedb.filestore import RamStorage
+
+    whoosh_buffers.install()
+    values = [b"", b"a", b"bcd" * 40, b"", b"\x00\xff", b"x" * 300] * 50
+    storage = RamStorage()
+    out = storage.create_file("col")
+    # Whoosh stores the offsets themselves past a cutoff (32,768 rows by default)
+    column = columns.VarBytesColumn(write_offsets_cutoff=10 if write_offsets else 10**9)
+    writer = column.writer(out)
+    for docnum, value in enumerate(values):
+        writer.add(docnum, value)
+    writer.finish(len(values))
+    length = out.tell()
+    out.close()
+
+    def read(method):
+        reader = object.__new__(columns.VarBytesColumn.Reader)
+        reader._dbfile, reader._basepos = storage.open_file("col"), 0
+        reader._length, reader._doccount = length, len(values)
+        reader.had_stored_offsets = False
+        method(reader)
+        return reader
+
+    ours = read(whoosh_buffers._offsets_from_lengths)
+    assert columns.VarBytesColumn.Reader._read_offsets_and_lengths is (
+        whoosh_buffers._offsets_from_lengths
+    )
+    theirs = read(whoosh_buffers._WHOOSH_READ_OFFSETS)
+    assert list(ours._offsets) == list(theirs._offsets)
+    assert list(ours._lengths) == list(theirs._lengths)
+    assert ours._offsets.typecode == theirs._offsets.typecode
+    assert ours.had_stored_offsets is theirs.had_stored_offsets is write_offsets
+    assert [ours[d] for d in range(len(values))] == values

@@ -157,3 +157,25 @@ def test_arrays_of_merged_segments_are_pruned(built) -> None:
         assert after == {only._segment.segment_id() + derived.SUFFIX}
         assert not before & after
         assert derived.for_reader(only) is not None
+
+
+def test_a_segment_without_arrays_is_rebuilt_from_whoosh_s_blocks(built) -> None:
+    folder, ix = built
+    with ix.searcher() as searcher:
+        readers = [s.reader() for s, _o in searcher.leaf_searchers()]
+        written = {r._segment.segment_id(): path_bytes(folder, r) for r in readers}
+        for reader in readers:
+            derived.path_for(folder, reader._segment.segment_id()).unlink()
+        derived.forget()
+        assert all(derived.for_reader(r) is None for r in readers)  # missing: Whoosh's path
+        for reader in readers:
+            path = derived.rebuild(reader)
+            assert path is not None
+            # the same arrays as the indexer wrote (header and all)
+            assert path.read_bytes() == written[reader._segment.segment_id()]
+        derived.forget()
+        assert all(derived.for_reader(r) is not None for r in readers)
+
+
+def path_bytes(folder: Path, reader) -> bytes:
+    return derived.path_for(folder, reader._segment.segment_id()).read_bytes()

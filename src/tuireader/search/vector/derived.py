@@ -245,3 +245,34 @@ def prune(folder: Path) -> None:
             continue
         if not any(folder.glob(f"{segment_id}.*")):  # segment ids carry the index name
             path.unlink(missing_ok=True)
+
+
+def rebuild(reader) -> Path | None:
+    """Write a segment's arrays from Whoosh's own blocks (a segment written before them, or
+    by Whoosh's writer): every term of MIN_POSTINGS or more postings, decoded once. Slow
+    (seconds for a large segment): for the indexer, never the search path."""
+    from tuireader.search.vector.postings import read_postings, supported
+
+    segment = getattr(reader, "_segment", None)
+    folder = folder_of(getattr(reader, "_storage", None))
+    if segment is None or folder is None or not supported(reader):
+        return None
+    terms = reader._terms
+    out = SegmentArraysWriter(folder, segment.segment_id(), reader.doc_count_all())
+    for fieldname in sorted(reader.indexed_field_names()):
+        fmt = reader.schema[fieldname].format if fieldname in reader.schema else None
+        if fmt is None:
+            continue
+        positions = fmt if fmt.supports("positions") else None
+        for (name, btext), info in terms.items_from(fieldname, b""):
+            if name != fieldname:
+                break  # the next field's terms
+            if info.is_inlined() or info.doc_frequency() < MIN_POSTINGS:
+                continue
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # whoosh3's from_bytes keeps unpack_int's 1-tuple
+                (length,) = length
+            read = read_postings(reader, fieldname, btext, with_values=positions is not None)
+            values = list(read.values) if read.values is not None else [None] * len(read.ids)
+            out.add((offset, length), read.ids, read.weights, values, positions)
+    return out.write()

@@ -85,9 +85,13 @@ def open_ours(lib: Path, cache: Path):
 PRELOAD = ("numpy", "tuireader.search.vector.run", "tuireader.search.ranking")
 
 
-def child_ours(lib: Path, cache: Path, q: str) -> dict:
+def child_ours(lib: Path, cache: Path, q: str, *, blocks: bool = False) -> dict:
     t = time.perf_counter()
     svc = open_ours(lib, cache)
+    if blocks:  # the derived arrays ignored: Whoosh's blocks decoded, as before them
+        from tuireader.search.vector import derived
+
+        derived.for_reader = lambda _reader: None
     opened = time.perf_counter() - t
     t = time.perf_counter()
     first = svc.search(q, limit=20)
@@ -343,12 +347,8 @@ def main() -> None:
     cache = next((args.xdg / "cache" / "tuireader" / "libraries").iterdir())
     if args.child:
         engine, q = args.child
-        if engine == "ours-blocks":
-            from tuireader.search.vector import derived
-
-            derived.for_reader = lambda _reader: None
         if engine.startswith("ours"):
-            out = child_ours(args.library, cache, q)
+            out = child_ours(args.library, cache, q, blocks=engine == "ours-blocks")
         elif engine == "tantivy":
             out = child_tantivy(args.work / "tantivy", q)
         else:

@@ -176,14 +176,24 @@ class SegmentArrays:
                 raise ValueError("truncated tuiarr file")
             self.arrays[name] = np.frombuffer(buf, dt, length, base + offset)
         self.table = self.arrays["table"].reshape(-1, 5)
-        self._offsets = np.ascontiguousarray(self.table[:, _OFFSET])
 
     def term(self, offset: int, length: int, count: int) -> Term | None:
         """A term's arrays when the file holds exactly this extent and count."""
-        i = int(np.searchsorted(self._offsets, offset))
-        if i >= len(self._offsets):
+        if count < MIN_POSTINGS:
+            return None  # never written: no need to map the file's pages
+        # a binary search in Python over the mapped column: it touches ~17 of its pages
+        # (a numpy search would copy the strided column first, faulting in all of them)
+        table = self.table
+        lo, hi = 0, len(table)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if int(table[mid, _OFFSET]) < offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo >= len(table):
             return None
-        row = self.table[i]
+        row = table[lo]
         if int(row[_OFFSET]) != offset or int(row[_LENGTH]) != length:
             return None
         if int(row[_COUNT]) != count:

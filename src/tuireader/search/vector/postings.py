@@ -123,6 +123,8 @@ def read_postings(reader, fieldname: str, btext: bytes, *, with_values: bool) ->
 
 
 def _derived_term(reader, offset: int, length: int, info):
+    if info.doc_frequency() < derived.MIN_POSTINGS:
+        return None  # not in the file: do not even open it
     arrays = derived.for_reader(reader)
     if arrays is None:
         return None

@@ -66,9 +66,14 @@ async def test_an_image_is_a_placeholder_line_where_it_stood(library: Path, imag
             assert picture == []
             return
         # the 32×24 PNG below its line in half-cell blocks: 12 rows of 32 cells, its colour
-        assert len(picture) == 12 and picture[0] == reader._layout.lines.index(
-            next(line for line in reader._layout.lines if line.kind == "image")
-        ) + 1
+        assert (
+            len(picture) == 12
+            and picture[0]
+            == reader._layout.lines.index(
+                next(line for line in reader._layout.lines if line.kind == "image")
+            )
+            + 1
+        )
         row = reader._render_index(picture[0], reader.scrollable_content_region.width)
         cells = [s for s in row if s.text.strip("▀") == "" and s.text]
         assert sum(len(s.text) for s in cells) == 32

@@ -135,3 +135,23 @@ def test_a_rebuild_elsewhere_is_not_taken_for_damage(tmp_path: Path) -> None:
     assert results.unavailable and "needs rebuilding" in (results.error or "")
     assert reader.stale() and reader.refresh().rebuilt
     assert reader.search("harbour").total > 0
+
+
+def test_a_catalog_opens_while_a_writer_holds_its_write_lock(tmp_path: Path) -> None:
+    """Opening a catalog writes nothing when its tables are there: a writer stopped mid-
+    transaction (SIGSTOP, a slow disk) must not make every reader wait and fail."""
+    import sqlite3
+
+    from tuireader.search.catalog import Catalog
+
+    path = tmp_path / "catalog.sqlite3"
+    Catalog(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        reader = Catalog(path)
+        assert reader.count() == 0
+        reader.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -13,6 +13,7 @@ Paths are stored as UTF-8 bytes with surrogateescape, so undecodable file names 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zlib
 from collections import Counter
@@ -60,6 +61,11 @@ CREATE TABLE IF NOT EXISTS skipped (
 CREATE TABLE IF NOT EXISTS tombstones (id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
+_DDL_NAMES = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", _DDL))
+
+
+def _names(db: sqlite3.Connection) -> frozenset[str]:
+    return frozenset(row[0] for row in db.execute("SELECT name FROM sqlite_master"))
 
 
 def _enc(path: str) -> bytes:
@@ -172,6 +178,8 @@ class Catalog:
             db.close()
             self._discard()
             return self._connect()
+        if version == SCHEMA_VERSION and _DDL_NAMES <= _names(db):
+            return db  # nothing to create: no write, so a writer mid-transaction never blocks it
         db.executescript(_DDL)
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         return db

@@ -13,12 +13,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def isolated_xdg(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point XDG data/cache/config at a temp dir (and unset the library override)."""
+    """Point XDG data/cache/config/runtime at a temp dir (and unset the library override)."""
     home = tmp_path_factory.mktemp("xdg")
     for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("TUIREADER_LIBRARY", raising=False)
     monkeypatch.setenv("HOME", str(home / "home"))
+    # no resident search server (tuireader.server) outlives a test: tests/test_server.py
+    # turns it on where it is the subject
+    monkeypatch.setenv("TUIREADER_SERVER", "off")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "run"))
     return home
 
 

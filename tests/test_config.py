@@ -45,3 +45,20 @@ def test_settings_load_and_validate(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="reading_width"):
         Settings.load(path)
     assert Settings.load(tmp_path / "absent.toml") == Settings()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", True), ("server = false\n", False), ("[server]\nenabled = false\n", False)],
+)
+def test_the_search_server_setting(tmp_path: Path, text: str, expected: bool) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    assert Settings.load(path).server is expected
+
+
+def test_a_search_server_setting_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('server = "no"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="server is true or false"):
+        Settings.load(path)

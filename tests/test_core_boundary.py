@@ -26,6 +26,9 @@ CORE_MODULES = [
     "tuireader.cli.ingest_cmds",
     "tuireader.cli.library_cmds",
     "tuireader.cli.search_cmds",
+    "tuireader.cli.server_cmds",
+    "tuireader.server.client",
+    "tuireader.server.serve",
 ]
 
 
@@ -60,5 +63,29 @@ def test_the_import_contract_covers_every_core_package() -> None:
         for p in package.iterdir()
         if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"
     }
-    front_ends = {"tuireader.tui", "tuireader.cli", "tuireader.__init__", "tuireader.__main__"}
+    # the server runs the CLI's commands: a front end like the CLI (its imports are checked
+    # by test_core_does_not_import_textual and the test below)
+    front_ends = {
+        "tuireader.tui",
+        "tuireader.cli",
+        "tuireader.server",
+        "tuireader.__init__",
+        "tuireader.__main__",
+    }
     assert top_level - front_ends == set(core["source_modules"])
+
+
+def test_a_forwarded_command_imports_nothing_heavy() -> None:
+    """What a CLI search costs with a server running is what its client imports: the
+    server's gain would be gone if it pulled in click, Rich, numpy or Whoosh."""
+    code = (
+        "import sys\n"
+        "from tuireader.cli import main\n"
+        "from tuireader.server.client import forward\n"
+        "heavy = ('click', 'rich', 'numpy', 'whoosh', 'textual', 'platformdirs')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -83,6 +83,7 @@ class Settings:
     export_dir: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)
     images: bool = True  # keep articles' images at ingest and show them (`[images] enabled`)
+    server: bool = True  # a resident process answers CLI searches (tuireader.server)
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -108,6 +109,11 @@ class Settings:
             images = images.get("enabled", True)
         if not isinstance(images, bool):
             raise ConfigError(f"{path}: images is true or false ([images] enabled = false)")
+        server = data.get("server", True)
+        if isinstance(server, dict):
+            server = server.get("enabled", True)
+        if not isinstance(server, bool):
+            raise ConfigError(f"{path}: server is true or false ([server] enabled = false)")
         return cls(
             library=Path(library).expanduser() if isinstance(library, str) and library else None,
             reading_width=width,
@@ -115,6 +121,7 @@ class Settings:
             export_dir=Path(export_dir).expanduser() if isinstance(export_dir, str) else None,
             keys={str(k): v for k, v in keys.items()},
             images=images,
+            server=server,
         )
 
 

@@ -19,9 +19,20 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"tuireader, version {__version__}")
         return
+    from tuireader.server.client import Missed, forward
+
+    result = forward(args)  # a resident server answers in milliseconds (tuireader.server)
+    if isinstance(result, int):
+        sys.exit(result)
     from tuireader.cli.commands import run
 
-    run(argv)
+    try:
+        run(argv)
+    finally:
+        if result in (Missed.NO_SERVER, Missed.DECLINED):
+            from tuireader.server import launch
+
+            launch.start()
 
 
 def __getattr__(name: str) -> Any:

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "related": ("discover_cmds", "related_cmd"),
     "saved": ("saved_cmds", "saved_group"),
     "search": ("search_cmds", "search_cmd"),
+    "server": ("server_cmds", "server_group"),
     "show": ("library_cmds", "show_cmd"),
 }
 

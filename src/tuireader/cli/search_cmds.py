@@ -52,7 +52,10 @@ _PHASES = {
 
 
 def service(app: AppContext) -> SearchService:
-    return SearchService(app.library_root, app.paths.library_cache(app.library_root))
+    """The library's search service (one kept open when the resident server runs this)."""
+    from tuireader.search import service_pool
+
+    return service_pool.get(app.library_root, app.paths.library_cache(app.library_root))
 
 
 def annotation_source(app: AppContext) -> StoreAnnotations:

@@ -45,9 +45,12 @@ class LiveChange:
 class LibraryWatch:
     """Changes to one library's folder and catalog, as an iterator run on its own thread."""
 
-    def __init__(self, root: Path, catalog_path: Path, *, mode: str | None = None) -> None:
+    def __init__(
+        self, root: Path, catalog_path: Path, *, mode: str | None = None, poll: bool = True
+    ) -> None:
         self.root = Path(root)
         self.catalog_path = Path(catalog_path)
+        self.poll = poll  # False: where watchfiles cannot watch, watch nothing (no re-walks)
         wanted = (mode or os.environ.get(WATCH_ENV, "auto")).strip().lower()
         self.mode = wanted if wanted in ("auto", "poll", "off") else "auto"
         self.how = ""  # "watchfiles" or "polling" once running: for the status and tests
@@ -82,6 +85,9 @@ class LibraryWatch:
                 return  # stopped
             except Exception as exc:  # no watcher here: inotify limit, no such folder, ...
                 self.fallback_reason = str(exc) or type(exc).__name__
+        if not self.poll:
+            self.how = ""
+            return
         self.how = "polling"
         yield from self._polling(stop)
 

@@ -145,21 +145,21 @@ def test_a_relative_library_is_the_callers_folder_not_the_servers(
 def test_a_dead_servers_socket_costs_nothing_and_a_new_server_starts(lib: Path, server) -> None:
     server.send_signal(signal.SIGKILL)
     server.wait(10)
-    assert address.socket_path(os.environ).exists()  # left behind
+    assert os.path.exists(address.socket_path(os.environ))  # left behind
     found = tuireader("--library", str(lib), "search", "ferry", "--plain")
     assert found.returncode == 0 and "Ferry times" in found.stdout
     wait_for(lambda: status() is not None)  # started by that command, in the background
     assert tuireader("--library", str(lib), "search", "ferry").returncode == 0
     assert served() == 1
     client.control("stop")
-    wait_for(lambda: not address.socket_path(os.environ).exists())
+    wait_for(lambda: not os.path.exists(address.socket_path(os.environ)))
 
 
 def test_server_off_runs_in_process_and_starts_nothing(lib: Path) -> None:
     found = tuireader("--library", str(lib), "search", "ferry", "--plain", server=False)
     assert found.returncode == 0 and "Ferry times" in found.stdout
     time.sleep(1.0)
-    assert not address.socket_path(os.environ).exists()
+    assert not os.path.exists(address.socket_path(os.environ))
 
 
 def test_server_false_in_the_config_starts_nothing(lib: Path) -> None:
@@ -167,7 +167,7 @@ def test_server_false_in_the_config_starts_nothing(lib: Path) -> None:
     write(config.parent, config.name, "server = false\n")
     assert tuireader("--library", str(lib), "search", "ferry").returncode == 0
     time.sleep(1.5)
-    assert status() is None and not address.socket_path(os.environ).exists()
+    assert status() is None and not os.path.exists(address.socket_path(os.environ))
 
 
 def test_status_and_stop_from_the_command_line(server) -> None:
@@ -188,7 +188,7 @@ def test_an_idle_server_leaves(lib: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     assert proc.wait(60) == 0
-    assert not address.socket_path(os.environ).exists()
+    assert not os.path.exists(address.socket_path(os.environ))
 
 
 def test_a_second_server_for_the_same_setup_leaves_at_once(server) -> None:

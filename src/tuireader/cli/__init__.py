@@ -4,9 +4,11 @@ other invocation loads the command group (`commands`), which loads only the comm
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # not typing's: a forwarded search pays for every import (8 ms)
 if TYPE_CHECKING:
+    from typing import Any
+
     import click
 
     cli: click.Group

@@ -178,7 +178,7 @@ class Catalog:
             db.close()
             self._discard()
             return self._connect()
-        if version == SCHEMA_VERSION and _DDL_NAMES <= _names(db):
+        if version == SCHEMA_VERSION and _names(db) >= _DDL_NAMES:
             return db  # nothing to create: no write, so a writer mid-transaction never blocks it
         db.executescript(_DDL)
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))

@@ -11,12 +11,11 @@ in a folder only its owner may enter.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import sys
+import zlib
 from collections.abc import Mapping
-from pathlib import Path
 
 MODE_ENV = "TUIREADER_SERVER"  # auto (default) | off
 IDLE_ENV = "TUIREADER_SERVER_IDLE"  # seconds without a request before it leaves (600)
@@ -36,33 +35,36 @@ def enabled(env: Mapping[str, str]) -> bool:
 
 
 def identity(env: Mapping[str, str]) -> dict[str, str]:
-    package = str(Path(__file__).resolve().parent.parent)
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     found = {key: env.get(key, "") for key in IDENTITY_KEYS}
     return {**found, "package": package, "python": sys.executable}
 
 
 def _digest(ident: Mapping[str, str]) -> str:
+    """A name, not a secret (the server compares the whole identity): two CRCs, 64 bits,
+    since hashlib's import (OpenSSL) would cost a forwarded command 5 ms."""
     text = "\0".join(f"{key}={ident[key]}" for key in sorted(ident))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    data = text.encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}"
 
 
-def runtime_dir(env: Mapping[str, str]) -> Path:
+def runtime_dir(env: Mapping[str, str]) -> str:
     base = env.get("XDG_RUNTIME_DIR")
     if base and os.path.isabs(base):
-        return Path(base) / "tuireader"
-    return Path("/tmp") / f"tuireader-{os.getuid()}"
+        return os.path.join(base, "tuireader")
+    return f"/tmp/tuireader-{os.getuid()}"
 
 
-def socket_path(env: Mapping[str, str]) -> Path:
-    return runtime_dir(env) / f"{_digest(identity(env))}.sock"
+def socket_path(env: Mapping[str, str]) -> str:
+    return os.path.join(runtime_dir(env), f"{_digest(identity(env))}.sock")
 
 
-def private_dir(path: Path, *, create: bool) -> bool:
+def private_dir(path: str | os.PathLike[str], *, create: bool) -> bool:
     """Whether `path` is a folder of ours that nobody else can enter (made so if asked):
     another user's folder of the same name could hold a socket that answers for us."""
     if create:
         try:
-            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.makedirs(path, mode=0o700, exist_ok=True)
         except OSError:
             return False
     try:

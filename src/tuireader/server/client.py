@@ -13,9 +13,12 @@ import socket
 import sys
 from collections.abc import Sequence
 from enum import Enum
-from typing import TextIO
 
 from tuireader.server import address, wire
+
+TYPE_CHECKING = False  # every import here is paid by each forwarded command
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # the commands worth a server: they read the catalog and the index and print an answer
 FORWARDED = {"search", "related", "list", ("saved", "run")}
@@ -85,7 +88,7 @@ def forward(args: Sequence[str]) -> int | Missed:
     path = address.socket_path(env)
     if not os.path.exists(path):
         return Missed.NO_SERVER
-    if not address.private_dir(path.parent, create=False):
+    if not address.private_dir(os.path.dirname(path), create=False):
         return Missed.BROKEN
     request = {
         "v": 1,
@@ -99,7 +102,7 @@ def forward(args: Sequence[str]) -> int | Missed:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(CONNECT_TIMEOUT)
         try:
-            sock.connect(str(path))
+            sock.connect(path)
         except OSError:  # a server that died and left its socket: start another
             return Missed.NO_SERVER
         try:
@@ -140,12 +143,12 @@ def control(what: str) -> dict[str, object] | None:
     """Ask the server of this setup for its status ("status") or to leave ("stop"): its
     status, or None when none answers."""
     path = address.socket_path(os.environ)
-    if not os.path.exists(path) or not address.private_dir(path.parent, create=False):
+    if not os.path.exists(path) or not address.private_dir(os.path.dirname(path), create=False):
         return None
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(CONNECT_TIMEOUT * 4)
         try:
-            sock.connect(str(path))
+            sock.connect(path)
             wire.send(sock, {"v": 1, "control": what, "identity": address.identity(os.environ)})
             return wire.receive(sock, wire.MAX_REQUEST)
         except (OSError, wire.WireError):

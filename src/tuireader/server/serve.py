@@ -259,4 +259,4 @@ def main() -> int:
         idle = DEFAULT_IDLE
     os.chdir("/")
     _preload()
-    return Server(address.socket_path(os.environ), idle=max(0.1, idle)).run()
+    return Server(Path(address.socket_path(os.environ)), idle=max(0.1, idle)).run()

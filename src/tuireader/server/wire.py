@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import socket
 import struct
-from typing import Any
+
+TYPE_CHECKING = False  # typing's import would cost each forwarded command 3 ms
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_REQUEST = 1 << 20
 MAX_ANSWER = 256 << 20

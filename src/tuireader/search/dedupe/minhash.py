@@ -4,7 +4,9 @@ A body is folded as the index folds words (`whoosh_schema.fold_word`: case and a
 every word kept (stop words too: "the minister said" is part of a sentence's shape), and cut
 into overlapping shingles of `SHINGLE` words. Each shingle is a 32-bit hash (each word's
 CRC-32, mixed by position), and the signature is the minimum of `PERMUTATIONS` universal
-hashes (a*x + b mod 2^61-1) over the shingles: two signatures agree in about the share of
+hashes over the shingles (multiply-add-shift: the high 32 bits of a*x + b mod 2^64, a odd;
+2-universal like a*x + b mod p, without numpy's slow 64-bit modulo, which took half the time
+of a signature): two signatures agree in about the share of
 positions that the two shingle sets' Jaccard similarity gives. Written here rather than
 taken from datasketch: the same arithmetic in 40 lines over numpy, which tuireader already
 has, instead of a dependency that brings scipy along.
@@ -24,11 +26,12 @@ SHINGLE = 5  # words per shingle
 MIN_WORDS = 20  # shorter bodies get no signature: too little text to call a near-duplicate
 MAX_CHARS = 400_000  # a long book is compared by its first part
 
-_PRIME = np.uint64((1 << 61) - 1)
-_MASK = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
 _rng = np.random.Generator(np.random.PCG64(20261207))  # fixed: signatures are stored
-_A = _rng.integers(1, 1 << 31, PERMUTATIONS, dtype=np.uint64)[:, None]
-_B = _rng.integers(0, 1 << 31, PERMUTATIONS, dtype=np.uint64)[:, None]
+_A = (_rng.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1))[
+    :, None
+]
+_B = _rng.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64)[:, None]
 _MIX = np.array(
     [
         0x9E3779B97F4A7C15,
@@ -74,7 +77,7 @@ def signature(body: str) -> np.ndarray | None:
     found = shingles(body)
     if not len(found):
         return None
-    hashed = ((_A * found[None, :] + _B) % _PRIME) & _MASK
+    hashed = (_A * found[None, :] + _B) >> _SHIFT  # wraps modulo 2^64, as intended
     return hashed.min(axis=1).astype(np.uint32)
 
 

@@ -179,3 +179,48 @@ def test_a_segment_without_arrays_is_rebuilt_from_whoosh_s_blocks(built) -> None
 
 def path_bytes(folder: Path, reader) -> bytes:
     return derived.path_for(folder, reader._segment.segment_id()).read_bytes()
+
+
+def test_complete_fills_in_the_segments_without_arrays_and_only_those(built) -> None:
+    folder, ix = built
+    with ix.reader() as reader:
+        leaves = [leaf for leaf, _base in reader.leaf_readers()]
+        written = {r._segment.segment_id(): path_bytes(folder, r) for r in leaves}
+        gone = leaves[0]._segment.segment_id()
+        derived.path_for(folder, gone).unlink()  # an index of an older tuireader
+        derived.forget()
+        assert derived.complete(reader) == 1
+        assert path_bytes(folder, leaves[0]) == written[gone]
+        assert derived.complete(reader) == 0  # nothing left to do: one read a segment
+
+
+def test_a_segment_with_no_big_term_has_an_empty_file_not_a_missing_one(tmp_path) -> None:
+    derived.forget()
+    ix = _build(tmp_path, [20])  # under MIN_POSTINGS everywhere
+    with ix.reader() as reader:
+        segment_id = reader._segment.segment_id()
+        assert derived.path_for(tmp_path, segment_id).is_file()
+        arrays = derived.for_reader(reader)
+        assert arrays is not None and len(arrays.table) == 0
+        assert derived.complete(reader) == 0
+
+
+def test_a_refresh_gives_an_older_index_its_arrays(tmp_path) -> None:
+    from tuireader.search import SearchService
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for i in range(200):
+        (lib / f"{i}.txt").write_text(f"Note {i}\n\nThe ferry and the harbour, {i}.\n", "utf-8")
+    svc = SearchService(lib, tmp_path / "cache")
+    svc.refresh(processes=1)
+    arrays = tmp_path / "cache" / "index" / derived.FOLDER
+    names = sorted(p.name for p in arrays.iterdir())
+    assert names
+    shutil.rmtree(arrays)
+    svc.close()
+    derived.forget()
+    svc = SearchService(lib, tmp_path / "cache")
+    assert svc.refresh(processes=1).indexed == 0  # nothing changed in the library
+    assert sorted(p.name for p in arrays.iterdir()) == names
+    assert svc.search("ferry").total == 200

@@ -48,6 +48,7 @@ _PHASES = {
     "parse": "Reading files",
     "index": "Indexing",
     "duplicates": "Finding copies",
+    "arrays": "Preparing the index",
 }
 
 

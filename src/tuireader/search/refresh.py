@@ -330,5 +330,7 @@ def run_refresh(
     if index:
         writer = writer_processes() if processes is None else min(processes, writer_processes())
         update_index(catalog, store, summary, progress=progress, procs=writer)
+        tick = (lambda d, t: progress(IndexProgress("arrays", d, t))) if progress else None
+        store.complete_arrays(tick)  # an older tuireader's index: once, then a read a segment
     summary.seconds = time.perf_counter() - started
     return summary

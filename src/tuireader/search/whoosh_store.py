@@ -213,7 +213,19 @@ class WhooshStore:
         if before > 1:
             FastSegmentWriter(ix, **writer_options()).commit(optimize=True)
         self.close()
+        self.complete_arrays()
         return before
+
+    def complete_arrays(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Give every segment its derived arrays (search.vector.derived.complete): an index
+        of an older tuireader gets them at its next refresh. Under the writer lock."""
+        from tuireader.search.vector import derived
+
+        ix = self.open()
+        if ix is None:
+            return 0
+        with ix.reader() as reader:
+            return derived.complete(reader, progress)
 
     def write_segments(
         self,

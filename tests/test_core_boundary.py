@@ -42,10 +42,8 @@ def test_core_does_not_import_textual() -> None:
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "", f"core imported {result.stdout.strip()}"
+    found = imported_by(code)
+    assert found == "", f"core imported {found}"
 
 
 def test_the_import_contract_covers_every_core_package() -> None:
@@ -78,14 +76,19 @@ def test_the_import_contract_covers_every_core_package() -> None:
 def test_a_forwarded_command_imports_nothing_heavy() -> None:
     """What a CLI search costs with a server running is what its client imports: the
     server's gain would be gone if it pulled in click, Rich, numpy or Whoosh."""
+    heavy = ("click", "rich", "numpy", "whoosh", "textual", "platformdirs")
     code = (
         "import sys\n"
         "from tuireader.cli import main\n"
         "from tuireader.server.client import forward\n"
-        "heavy = ('click', 'rich', 'numpy', 'whoosh', 'textual', 'platformdirs')\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})))\n"
     )
+    assert imported_by(code) == ""
+
+
+def imported_by(code: str) -> str:
+    """What `code`, run in a fresh interpreter, prints (the modules it found loaded)."""
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == ""
+    return result.stdout.strip()

@@ -60,16 +60,20 @@ def status() -> dict | None:
     return client.control("status")
 
 
-@pytest.fixture
-def server():
-    """A server for this test's XDG folders, stopped (or killed) afterwards."""
-    proc = subprocess.Popen(
+def start_server(idle: float) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "tuireader.server"],
-        env=env(TUIREADER_SERVER_IDLE="60"),
+        env=env(TUIREADER_SERVER_IDLE=str(idle)),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+@pytest.fixture
+def server():
+    """A server for this test's XDG folders, stopped (or killed) afterwards."""
+    proc = start_server(60)
     wait_for(lambda: status() is not None)
     yield proc
     if proc.poll() is None:
@@ -180,13 +184,7 @@ def test_status_and_stop_from_the_command_line(server) -> None:
 
 
 def test_an_idle_server_leaves(lib: Path) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tuireader.server"],
-        env=env(TUIREADER_SERVER_IDLE="1"),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_server(1)
     assert proc.wait(60) == 0
     assert not os.path.exists(address.socket_path(os.environ))
 

@@ -123,7 +123,7 @@ def main() -> None:
                     cpus[engine].append(cpu)
     finally:
         if args.server:
-            print("server:", server_command(args.xdg, "status").splitlines()[0])
+            print(server_command(args.xdg, "status").splitlines()[0])
             server_command(args.xdg, "stop")
     print("load after:", os.getloadavg())
     if args.server:

@@ -98,6 +98,8 @@ def test_a_forwarded_search_prints_what_its_own_process_prints(lib: Path, server
         ["search", "nothingmatches"],  # exit 1, "0 results" on stderr
         ["search", "title:("],  # an unusable query: exit 2
         ["list", "--plain"],
+        ["related", "a.txt", "--json"],
+        ["saved", "run", "nosuchsearch"],  # exit 1 and its message
     ):
         before = served()
         here = tuireader("--library", str(lib), *args, server=False)

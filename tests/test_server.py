@@ -262,3 +262,13 @@ def test_the_server_sees_an_edit_in_place_that_no_hit_shows(lib: Path, server) -
     wait_for(lambda: status()["changes_seen"] >= 1)
     found = tuireader("--library", str(lib), "search", "lighthouse", "--plain")
     assert found.returncode == 0 and "Ferry times" in found.stdout
+
+
+def test_server_false_written_while_a_server_runs_makes_it_leave(lib: Path, server) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "tuireader" / "config.toml"
+    write(config.parent, config.name, "server = false\n")
+    found = tuireader("--library", str(lib), "search", "ferry", "--plain")
+    assert found.returncode == 0 and "Ferry times" in found.stdout  # answered here
+    assert server.wait(10) == 0
+    time.sleep(1.0)
+    assert status() is None  # and none started again

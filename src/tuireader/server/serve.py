@@ -147,7 +147,7 @@ class Server:
             reason = self._declines(request)
             if reason:
                 wire.send(conn, {"declined": reason})
-                return reason != "another setup"
+                return reason in _STAY_AFTER
             conn.settimeout(None)
             answer = run_request(request)
             self.served += 1
@@ -163,6 +163,8 @@ class Server:
             return "another setup"
         if code_stamp(self.package) != self.stamp:
             return "code changed"
+        if not _still_wanted():
+            return "turned off"
         argv = request.get("argv")
         if not (isinstance(argv, list) and all(isinstance(a, str) for a in argv)):
             return "bad request"
@@ -171,6 +173,20 @@ class Server:
         if not isinstance(request.get("cwd"), str) or not isinstance(request.get("env"), dict):
             return "bad request"
         return None
+
+
+_STAY_AFTER = ("another setup", "another protocol", "bad request", "not a forwarded command")
+
+
+def _still_wanted() -> bool:
+    """`server = false` written in config.toml while a server runs: it leaves at the next
+    command (a broken file is the command's to report: keep serving it)."""
+    from tuireader.config import AppPaths, ConfigError, Settings
+
+    try:
+        return Settings.load(AppPaths.from_environment().config_file).server
+    except ConfigError:
+        return True
 
 
 def _peer_uid(conn: socket.socket) -> int:

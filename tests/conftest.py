@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# no resident search server (tuireader.server) is started by the suite, not even from a
+# module-scoped fixture that runs before `isolated_xdg`: every child process inherits this
+# (tests/test_server.py turns it on where the server is the subject)
+os.environ["TUIREADER_SERVER"] = "off"
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "library"

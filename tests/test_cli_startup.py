@@ -26,7 +26,8 @@ def _modules_after(args: list[str], tmp_path: Path, *, full: bool = False) -> tu
         f"print('MODULES', ' '.join(sorted({name} for m in sys.modules)))\n"
     )
     env = {"XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_DATA_HOME": str(tmp_path / "d"),
-           "XDG_CONFIG_HOME": str(tmp_path / "f"), "PATH": "/usr/bin:/bin"}  # fmt: skip
+           "XDG_CONFIG_HOME": str(tmp_path / "f"), "PATH": "/usr/bin:/bin",
+           "TUIREADER_SERVER": "off"}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )

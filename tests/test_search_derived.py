@@ -224,3 +224,16 @@ def test_a_refresh_gives_an_older_index_its_arrays(tmp_path) -> None:
     assert svc.refresh(processes=1).indexed == 0  # nothing changed in the library
     assert sorted(p.name for p in arrays.iterdir()) == names
     assert svc.search("ferry").total == 200
+
+
+def test_forget_except_unmaps_merged_away_segments_and_retries_missing_ones(built) -> None:
+    _folder, ix = built
+    with ix.reader() as reader:
+        leaves = [leaf for leaf, _base in reader.leaf_readers()]
+        for leaf in leaves:
+            assert derived.for_reader(leaf) is not None
+        kept = leaves[0]._segment.segment_id()
+        derived._OPEN["gone-segment"] = derived._OPEN[kept]
+        derived._OPEN["no-arrays-yet"] = None
+        derived.forget_except(frozenset({kept, "no-arrays-yet"}))
+        assert set(derived._OPEN) == {kept}

@@ -84,6 +84,24 @@ def server():
             proc.kill()
 
 
+def servers_of_this_setup() -> list[int]:
+    """Pids of `tuireader.server` processes started with this test's runtime folder: seen
+    from the moment they are started, before they import anything or make a socket."""
+    ours = os.environ["XDG_RUNTIME_DIR"].encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"tuireader.server" in cmdline and b"XDG_RUNTIME_DIR=" + ours in environ:
+            found.append(int(entry.name))
+    return found
+
+
 def served() -> int:
     found = status()
     assert found is not None
@@ -148,6 +166,37 @@ def test_a_relative_library_is_the_callers_folder_not_the_servers(
     assert served() == 2
 
 
+def test_the_check_for_started_servers_sees_one_at_once(lib: Path) -> None:
+    """The helper the "starts nothing" tests rely on does see a server the moment the
+    command that starts it has exited."""
+    assert tuireader("--library", str(lib), "search", "ferry").returncode == 0
+    started = servers_of_this_setup()
+    assert len(started) == 1
+    wait_for(lambda: status() is not None)
+    client.control("stop")
+    wait_for(lambda: not servers_of_this_setup())
+
+
+def test_a_long_runtime_folder_falls_back_to_a_short_socket_path() -> None:
+    env = {"XDG_RUNTIME_DIR": "/run/" + "x" * 120}
+    assert address.runtime_dir(env) == f"/tmp/tuireader-{os.getuid()}"
+    assert len(os.fsencode(address.socket_path(env))) <= address.MAX_SOCKET_PATH
+    assert address.runtime_dir({"XDG_RUNTIME_DIR": "/run/user/1000"}) == "/run/user/1000/tuireader"
+
+
+def test_a_request_runs_in_the_callers_time_zone_and_the_server_keeps_its_own(
+    monkeypatch,
+) -> None:
+    def command(_argv):
+        print(time.tzname[0])
+
+    monkeypatch.setattr("tuireader.cli.commands.run", command)
+    before = time.tzname
+    answer = serve.run_request({"argv": ["list"], "cwd": "/", "env": {"TZ": "XYZ-5"}})
+    assert answer["stdout"].strip() == "XYZ"
+    assert time.tzname == before
+
+
 def test_a_dead_servers_socket_costs_nothing_and_a_new_server_starts(lib: Path, server) -> None:
     server.send_signal(signal.SIGKILL)
     server.wait(10)
@@ -164,7 +213,7 @@ def test_a_dead_servers_socket_costs_nothing_and_a_new_server_starts(lib: Path, 
 def test_server_off_runs_in_process_and_starts_nothing(lib: Path) -> None:
     found = tuireader("--library", str(lib), "search", "ferry", "--plain", server=False)
     assert found.returncode == 0 and "Ferry times" in found.stdout
-    time.sleep(1.0)
+    assert servers_of_this_setup() == []  # a started one would be seen at once
     assert not os.path.exists(address.socket_path(os.environ))
 
 
@@ -172,7 +221,7 @@ def test_server_false_in_the_config_starts_nothing(lib: Path) -> None:
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "tuireader" / "config.toml"
     write(config.parent, config.name, "server = false\n")
     assert tuireader("--library", str(lib), "search", "ferry").returncode == 0
-    time.sleep(1.5)
+    assert servers_of_this_setup() == []
     assert status() is None and not os.path.exists(address.socket_path(os.environ))
 
 
@@ -270,5 +319,19 @@ def test_server_false_written_while_a_server_runs_makes_it_leave(lib: Path, serv
     found = tuireader("--library", str(lib), "search", "ferry", "--plain")
     assert found.returncode == 0 and "Ferry times" in found.stdout  # answered here
     assert server.wait(10) == 0
-    time.sleep(1.0)
-    assert status() is None  # and none started again
+    assert servers_of_this_setup() == [] and status() is None  # and none started again
+
+
+def test_the_pool_keeps_services_of_its_own_cache_only(tmp_path: Path) -> None:
+    from tuireader.search import service_pool
+
+    service_pool.keep_open(cache_root=tmp_path / "cache")
+    try:
+        lib = tmp_path / "lib"
+        one = service_pool.get(lib, tmp_path / "cache" / "libraries" / "x")
+        assert service_pool.get(lib, tmp_path / "cache" / "libraries" / "x") is one
+        temporary = service_pool.get(lib, tmp_path / "elsewhere")  # a read-only cache's stand-in
+        assert service_pool.get(lib, tmp_path / "elsewhere") is not temporary
+        assert service_pool.kept() == [lib.resolve()]
+    finally:
+        service_pool.close_all()

@@ -23,7 +23,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     from tuireader.server.client import Missed, forward
 
-    result = forward(args)  # a resident server answers in milliseconds (tuireader.server)
+    try:
+        result = forward(args)  # a resident server answers in milliseconds (tuireader.server)
+    except KeyboardInterrupt:
+        sys.exit(130)
     if isinstance(result, int):
         sys.exit(result)
     from tuireader.cli.commands import run

@@ -31,6 +31,9 @@ def status_cmd(as_json: bool) -> None:
         state = "off" if not address.enabled(os.environ) else "not running"
         click.echo(f"server: {state} ({path})")
         return
+    if found.get("busy"):
+        click.echo("server: running, busy with a command")
+        return
     click.echo(
         f"server: running, pid {found.get('pid')}, "
         f"{counted(_number(found.get('served')), 'command')} answered, "
@@ -44,7 +47,12 @@ def status_cmd(as_json: bool) -> None:
 def stop_cmd() -> None:
     """Ask the server to leave now (the next search runs in its own process again)."""
     found = client.control("stop")
-    click.echo("server: stopped" if found is not None else "server: not running")
+    if found is None:
+        click.echo("server: not running")
+    elif found.get("busy"):
+        click.echo("server: busy with a command; it leaves once that is done")
+    else:
+        click.echo("server: stopped")
 
 
 def _number(value: object) -> int:

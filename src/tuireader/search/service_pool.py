@@ -14,15 +14,19 @@ from tuireader.search.service import SearchService
 
 _kept: dict[tuple[Path, Path], SearchService] | None = None
 _on_open: Callable[[SearchService], None] | None = None
+_root: Path | None = None
 
 
-def keep_open(on_open: Callable[[SearchService], None] | None = None) -> None:
-    """Keep services from now on; `on_open` is told of each new one (the server watches
-    its library)."""
-    global _kept, _on_open
+def keep_open(
+    on_open: Callable[[SearchService], None] | None = None, cache_root: Path | None = None
+) -> None:
+    """Keep services from now on, of caches under `cache_root` only; `on_open` is told of
+    each new one (the server watches its library)."""
+    global _kept, _on_open, _root
     if _kept is None:
         _kept = {}
     _on_open = on_open
+    _root = cache_root.resolve() if cache_root is not None else None
 
 
 def get(library_root: Path, cache_dir: Path) -> SearchService:
@@ -31,9 +35,11 @@ def get(library_root: Path, cache_dir: Path) -> SearchService:
     if _kept is None:
         return SearchService(library_root, cache_dir)
     key = (Path(library_root).resolve(), Path(cache_dir).resolve())
+    if _root is not None and not key[1].is_relative_to(_root):
+        return SearchService(*key)  # a temporary cache (the real one is read-only): not kept
     found = _kept.get(key)
     if found is None:
-        found = _kept[key] = SearchService(key[0], cache_dir)
+        found = _kept[key] = SearchService(*key)
         if _on_open is not None:
             _on_open(found)
     return found

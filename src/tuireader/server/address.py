@@ -48,10 +48,17 @@ def _digest(ident: Mapping[str, str]) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data[::-1]):08x}"
 
 
+MAX_SOCKET_PATH = 100  # bytes: sun_path holds 108 on Linux, 104 on macOS
+
+
 def runtime_dir(env: Mapping[str, str]) -> str:
+    """$XDG_RUNTIME_DIR/tuireader, unless that would make the socket's path too long to
+    bind (then /tmp/tuireader-UID, as when the variable is not set)."""
     base = env.get("XDG_RUNTIME_DIR")
     if base and os.path.isabs(base):
-        return os.path.join(base, "tuireader")
+        folder = os.path.join(base, "tuireader")
+        if len(os.fsencode(folder)) + 22 <= MAX_SOCKET_PATH:
+            return folder
     return f"/tmp/tuireader-{os.getuid()}"
 
 

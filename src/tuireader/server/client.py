@@ -37,6 +37,7 @@ REQUEST_ENV = (
     "LC_ALL",
 )
 CONNECT_TIMEOUT = 0.5
+CONTROL_TIMEOUT = 15.0  # status/stop wait for a command the server is running
 ANSWER_TIMEOUT = 600.0  # a search may first index what changed: minutes at 100k
 
 
@@ -123,10 +124,14 @@ def forward(args: Sequence[str]) -> int | Missed:
 
 
 def _columns() -> int | None:
-    try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns
-    except (OSError, ValueError):
-        return None
+    """The terminal's width as Rich finds it in its own process: stdin, stdout or stderr
+    (`list --pretty | less` is as wide as the terminal its stdin is)."""
+    for fd in (0, 1, 2):
+        try:
+            return os.get_terminal_size(fd).columns
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def _write(stream: TextIO, text: str) -> None:
@@ -141,15 +146,18 @@ def _write(stream: TextIO, text: str) -> None:
 
 def control(what: str) -> dict[str, object] | None:
     """Ask the server of this setup for its status ("status") or to leave ("stop"): its
-    status, or None when none answers."""
+    status, {"busy": True} when it is running a long command (a stop is still read and
+    obeyed after it), or None when none answers."""
     path = address.socket_path(os.environ)
     if not os.path.exists(path) or not address.private_dir(os.path.dirname(path), create=False):
         return None
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(CONNECT_TIMEOUT * 4)
+        sock.settimeout(CONTROL_TIMEOUT)
         try:
             sock.connect(path)
             wire.send(sock, {"v": 1, "control": what, "identity": address.identity(os.environ)})
             return wire.receive(sock, wire.MAX_REQUEST)
+        except TimeoutError:
+            return {"busy": True}
         except (OSError, wire.WireError):
             return None

@@ -34,6 +34,9 @@ from tuireader.server import address, client, wire
 from tuireader.server.watch import Journal
 
 DEFAULT_IDLE = 600.0
+SEND_TIMEOUT = 10.0
+# besides tuireader itself, the code a command runs: an upgrade of one of them is new code
+DEPENDENCIES = ("whoosh", "click", "numpy", "rich", "platformdirs", "watchfiles")
 
 
 class _Terminal(io.BytesIO):
@@ -48,9 +51,10 @@ class _Terminal(io.BytesIO):
 
 
 def code_stamp(package: Path) -> tuple[int, int]:
-    """The newest modification time and the count of the package's modules: a change means
-    the code answering is not the code on disk any more."""
-    newest, count = 0, 0
+    """The newest modification time and the count of the package's modules (and of its
+    main dependencies' `__init__`): a change means the code answering is not the code on
+    disk any more."""
+    newest, count = _dependency_stamp(), 0
     for folder, _dirs, files in os.walk(package):
         for name in files:
             if name.endswith((".py", ".tcss")):
@@ -58,6 +62,18 @@ def code_stamp(package: Path) -> tuple[int, int]:
                     newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
                     count += 1
     return newest, count
+
+
+def _dependency_stamp() -> int:
+    import importlib.util
+
+    newest = 0
+    for name in DEPENDENCIES:
+        with contextlib.suppress(ImportError, ValueError, OSError, TypeError):
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin:
+                newest = max(newest, os.stat(spec.origin).st_mtime_ns)
+    return newest
 
 
 @dataclass
@@ -85,7 +101,10 @@ class Server:
         except OSError:
             os.close(lock)
             return 1  # another server for this setup is (starting) up
-        service_pool.keep_open(on_open=self.journal.follow)
+        from tuireader.config import AppPaths
+
+        cache_root = AppPaths.from_environment().cache_dir
+        service_pool.keep_open(on_open=self.journal.follow, cache_root=cache_root)
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()  # a dead server's socket: the lock says it is gone
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -123,8 +142,8 @@ class Server:
             last = time.monotonic()
             while not self._stopping:
                 if not selector.select(timeout=min(1.0, self.idle)):
-                    if time.monotonic() - last >= self.idle:
-                        return
+                    if time.monotonic() - last >= self.idle or not self.path.exists():
+                        return  # idle, or its socket deleted (a /tmp cleaner): unreachable
                     continue
                 conn, _ = listener.accept()
                 with conn:
@@ -142,6 +161,8 @@ class Server:
             request = wire.receive(conn, wire.MAX_REQUEST)
             control = request.get("control")
             if control is not None and request.get("identity") == self.identity:
+                if control == "stop":
+                    self._stopping = True  # even if the reply cannot be sent
                 wire.send(conn, self.status())
                 return control != "stop"
             reason = self._declines(request)
@@ -149,8 +170,10 @@ class Server:
                 wire.send(conn, {"declined": reason})
                 return reason in _STAY_AFTER
             conn.settimeout(None)
+            self.journal.apply()  # what the watch saw since the last command
             answer = run_request(request)
             self.served += 1
+            conn.settimeout(SEND_TIMEOUT)  # a stopped client (ctrl+z) must not stall the rest
             wire.send(conn, answer)
         except (OSError, wire.WireError):
             pass  # the client went away: nothing to tell it
@@ -221,6 +244,7 @@ def run_request(request: dict[str, Any]) -> dict[str, Any]:
         columns = request.get("columns")
         if isinstance(columns, int) and columns > 0 and not os.environ.get("COLUMNS"):
             os.environ["COLUMNS"] = str(columns)
+        time.tzset()  # TZ as the caller has it (`date:today`)
         sys.stdout, sys.stderr = text_out, text_err
         try:
             run(request["argv"])
@@ -237,6 +261,7 @@ def run_request(request: dict[str, Any]) -> dict[str, Any]:
             stream.detach()  # the bytes stay readable (closing the wrapper would close them)
         os.environ.clear()
         os.environ.update(saved_env)
+        time.tzset()
         with contextlib.suppress(OSError):
             os.chdir(saved_cwd)
     return {

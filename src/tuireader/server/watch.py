@@ -23,6 +23,8 @@ class Journal:
         self.stop = threading.Event()
         self.watches: dict[Path, LibraryWatch] = {}
         self.changes = 0  # file changes seen (for the status and the tests)
+        self._pending: set[Path] = set()  # cache folders whose snapshot is to be dropped
+        self._lock = threading.Lock()
 
     def follow(self, svc: SearchService) -> None:
         """Watch this service's library from now on (once per library)."""
@@ -38,5 +40,15 @@ class Journal:
     def _run(self, watch: LibraryWatch, cache_dir: Path) -> None:
         for change in watch.changes(self.stop):
             if change.files:
-                self.changes += 1
-                freshness.forget(cache_dir)
+                with self._lock:
+                    self.changes += 1
+                    self._pending.add(cache_dir)
+
+    def apply(self) -> None:
+        """Drop the snapshots of the libraries that changed, before a command runs (on the
+        server's thread: dropped while a command walks, its own walk would save a snapshot
+        that an edit during that walk is not in)."""
+        with self._lock:
+            pending, self._pending = self._pending, set()
+        for cache_dir in pending:
+            freshness.forget(cache_dir)

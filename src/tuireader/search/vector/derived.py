@@ -235,6 +235,14 @@ def for_reader(reader) -> SegmentArrays | None:
     return found
 
 
+def forget_except(segment_ids: frozenset[str]) -> None:
+    """Unmap the files of segments no longer in the index, and forget which segments had
+    none (an index run may have written them since): a long-lived process (the server)
+    would otherwise keep merged-away files mapped and their disk space in use."""
+    for segment_id in [k for k, v in _OPEN.items() if k not in segment_ids or v is None]:
+        del _OPEN[segment_id]
+
+
 def forget() -> None:
     """Drop the opened files (tests; a rewritten file is then read again)."""
     _OPEN.clear()

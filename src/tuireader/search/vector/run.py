@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tuireader.search.vector import derived
 from tuireader.search.vector.evaluate import Evaluator, Segment, Stats, Unsupported
 from tuireader.search.vector.postings import PostingCache
 
@@ -50,6 +51,7 @@ def segments(searcher) -> list[tuple[Segment, int]]:
     keys = frozenset(seg.key for seg, _o in out)
     if keys != _known_segments:  # merged or new segments: drop what the old ones held
         _CACHE.forget_except(set(keys))
+        derived.forget_except(keys)
         for stale in [k for k in _live_masks if k[0] not in keys]:
             del _live_masks[stale]
         _known_segments = keys

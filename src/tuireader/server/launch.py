@@ -13,7 +13,7 @@ def start() -> bool:
     """Start `python -m tuireader.server`, detached: its own session, no terminal, no
     inherited descriptors, so the command that started it exits (and a pipe after it
     closes) at once. A second server for the same setup exits on the lock."""
-    if not address.enabled(os.environ) or not _wanted():
+    if not address.enabled(os.environ) or not configured(if_broken=False):
         return False
     try:
         subprocess.Popen(
@@ -30,12 +30,13 @@ def start() -> bool:
     return True
 
 
-def _wanted() -> bool:
-    """`server = false` in config.toml (read again here: the command has it cached, but
-    this runs after it, outside click; a broken file is the command's to report)."""
+def configured(*, if_broken: bool) -> bool:
+    """Whether config.toml wants a server (`server = false` turns it off), read afresh:
+    the file may have changed since the command or the server started. A broken file is
+    a command's to report; meanwhile `if_broken` decides."""
     from tuireader.config import AppPaths, ConfigError, Settings
 
     try:
         return Settings.load(AppPaths.from_environment().config_file).server
     except ConfigError:
-        return False
+        return if_broken

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tuireader.search import service_pool
-from tuireader.server import address, client, wire
+from tuireader.server import address, client, launch, wire
 from tuireader.server.watch import Journal
 
 DEFAULT_IDLE = 600.0
@@ -186,7 +186,7 @@ class Server:
             return "another setup"
         if code_stamp(self.package) != self.stamp:
             return "code changed"
-        if not _still_wanted():
+        if not launch.configured(if_broken=True):  # `server = false` written meanwhile
             return "turned off"
         argv = request.get("argv")
         if not (isinstance(argv, list) and all(isinstance(a, str) for a in argv)):
@@ -199,17 +199,6 @@ class Server:
 
 
 _STAY_AFTER = ("another setup", "another protocol", "bad request", "not a forwarded command")
-
-
-def _still_wanted() -> bool:
-    """`server = false` written in config.toml while a server runs: it leaves at the next
-    command (a broken file is the command's to report: keep serving it)."""
-    from tuireader.config import AppPaths, ConfigError, Settings
-
-    try:
-        return Settings.load(AppPaths.from_environment().config_file).server
-    except ConfigError:
-        return True
 
 
 def _peer_uid(conn: socket.socket) -> int:
